@@ -1,24 +1,38 @@
 import type { Config } from 'jest';
 import { createDefaultEsmPreset } from 'ts-jest';
 
-// One run = the whole suite: harness unit tests, demo-image contract tests (Docker),
-// and every scenario folder against a real cluster brought up in globalSetup.
-const config: Config = {
-  ...createDefaultEsmPreset({ tsconfig: 'tsconfig.json' }),
+// `npm test` runs three projects: the harness's own unit tests, the demo images' contract tests
+// (Docker, no cluster), and every scenario folder against a real cluster. The cluster is brought
+// up in the scenarios project's global setup, which Jest runs only when a scenario is selected
+// (e.g. `npm test -- --selectProjects unit` needs no cluster).
+const esm = createDefaultEsmPreset({ tsconfig: 'tsconfig.json' });
+const common = {
+  ...esm,
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  globalSetup: '<rootDir>/harness/jest/global-setup.ts',
-  globalTeardown: '<rootDir>/harness/jest/global-teardown.ts',
   setupFiles: ['<rootDir>/harness/jest/worker-setup.ts'],
+};
+
+const config: Config = {
+  projects: [
+    { ...common, displayName: 'unit', roots: ['<rootDir>/test/harness'], testMatch: ['**/*.test.ts'] },
+    { ...common, displayName: 'images', roots: ['<rootDir>/test/images'], testMatch: ['**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'scenarios',
+      roots: ['<rootDir>/test'],
+      testMatch: ['<rootDir>/test/scenarios.test.ts'],
+      globalSetup: '<rootDir>/harness/jest/global-setup.ts',
+      globalTeardown: '<rootDir>/harness/jest/global-teardown.ts',
+    },
+  ],
   testTimeout: 15 * 60_000,
   maxConcurrency: 8,
   slowTestThreshold: 60,
   forceExit: true,
   reporters: [
     'default',
-    ['jest-junit', { outputDirectory: 'reports', outputName: 'junit.xml', addFileAttribute: 'true', classNameTemplate: '{suitename}', titleTemplate: '{title}' }],
+    ['jest-junit', { outputDirectory: 'reports', outputName: 'junit.xml', addFileAttribute: 'true', classNameTemplate: '{displayName} {classname}', titleTemplate: '{title}' }],
   ],
 };
 export default config;

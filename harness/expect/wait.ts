@@ -1,0 +1,89 @@
+import type { ClusterView } from '../observe/recorder.js';
+import type { Condition } from '../scenario/schema.js';
+import { checkAll } from './conditions.js';
+
+const TICK_MS = 250;
+
+export interface Held {
+  /** Timeline time (ms since scenario start) at which the conditions were first seen to hold. */
+  t: number;
+  observed: string;
+}
+
+export class ExpectationFailed extends Error {
+  constructor(
+    message: string,
+    readonly observed: string,
+  ) {
+    super(message);
+    this.name = 'ExpectationFailed';
+  }
+}
+
+/** Eventually: resolves when all conditions hold, or throws when withinMs passes first. */
+export async function eventually(view: ClusterView, conditions: Condition[], withinMs: number): Promise<Held> {
+  return await watchConditions(view, conditions, withinMs, 'eventually');
+}
+
+/** Never-violated: resolves after forMs if the conditions held the whole time; throws at the first violation. */
+export async function holdsFor(view: ClusterView, conditions: Condition[], forMs: number): Promise<Held> {
+  return await watchConditions(view, conditions, forMs, 'holds');
+}
+
+async function watchConditions(view: ClusterView, conditions: Condition[], ms: number, mode: 'eventually' | 'holds'): Promise<Held> {
+  const startT = Date.now() - view.timeline.startedAt;
+  const deadline = Date.now() + ms;
+  let result: Held | undefined;
+  let failure: ExpectationFailed | undefined;
+  let samples = 0;
+  await new Promise<void>((resolve, reject) => {
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearInterval(timer);
+      unsubscribe();
+      resolve();
+    };
+    const evaluate = () => {
+      if (done) return;
+      try {
+        const t = Date.now() - view.timeline.startedAt;
+        const check = checkAll(conditions, view);
+        samples++;
+        if (mode === 'eventually') {
+          if (check.ok) {
+            result = { t, observed: check.observed };
+            return finish();
+          }
+          if (Date.now() >= deadline) {
+            failure = new ExpectationFailed(`not true within ${(ms / 1000).toFixed(1)}s: ${check.observed}`, check.observed);
+            return finish();
+          }
+        } else {
+          if (!check.ok) {
+            failure = new ExpectationFailed(
+              `stopped holding after ${((t - startT) / 1000).toFixed(1)}s of ${(ms / 1000).toFixed(1)}s: ${check.observed}`,
+              check.observed,
+            );
+            return finish();
+          }
+          if (Date.now() >= deadline) {
+            result = { t, observed: `held for ${(ms / 1000).toFixed(1)}s (${samples} checks): ${check.observed}` };
+            return finish();
+          }
+        }
+      } catch (e) {
+        done = true;
+        clearInterval(timer);
+        unsubscribe();
+        reject(e);
+      }
+    };
+    const timer = setInterval(evaluate, TICK_MS);
+    const unsubscribe = view.timeline.onChange(evaluate);
+    queueMicrotask(evaluate);
+  });
+  if (failure) throw failure;
+  return result!;
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { readConfig, type RunConfig } from '../config.js';
+import { ensureDockerEngine } from '../docker/engine.js';
+import { describeError } from '../errors.js';
+import { buildDemoImages } from '../images/build.js';
+import { consoleLog } from '../log.js';
+import { killAllRunning } from '../process/run.js';
+import { createProvider } from '../providers/create.js';
+import type { ClusterProvider } from '../providers/provider.js';
+import { RUN_ENV } from './run-env.js';
+
+/** Shared with global teardown (same process). */
+export interface SetupState {
+  provider?: ClusterProvider;
+  config: RunConfig;
+}
+declare global {
+  // eslint-disable-next-line no-var
+  var __probeSetup: SetupState | undefined;
+}
+
+function onInterrupt(state: SetupState): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      const log = consoleLog('interrupt');
+      log(`${signal}: stopping${state.config.keepCluster ? ' (the cluster is kept: PROBE_KEEP_CLUSTER)' : ' the cluster'}...`);
+      killAllRunning();
+      const down = state.provider && !state.config.keepCluster ? state.provider.down(log) : Promise.resolve();
+      void down.catch((e: unknown) => log(describeError(e))).finally(() => process.exit(130));
+    });
+  }
+}
+
+/**
+ * Brings up everything the scenarios need, once per run: Docker, the demo images, the cluster,
+ * and the images loaded into it. A failure does not stop the run: it is handed to the scenario
+ * tests (each fails with the one-line reason) so unit and image tests still report.
+ */
+export default async function globalSetup(): Promise<void> {
+  const log = consoleLog('setup');
+  const config = readConfig();
+  const state: SetupState = { config };
+  globalThis.__probeSetup = state;
+  onInterrupt(state);
+  rmSync(join(config.reportsDir, 'scenarios'), { recursive: true, force: true });
+  mkdirSync(config.reportsDir, { recursive: true });
+  const started = Date.now();
+  try {
+    await ensureDockerEngine(log);
+    const baseMode = (process.env.PROBE_IMAGE_BASES as 'official' | 'offline' | undefined) ?? (config.provider === 'local' ? 'offline' : 'official');
+    const images = await buildDemoImages({ baseMode, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log });
+    const provider = createProvider(config);
+    state.provider = provider;
+    const cluster = await provider.up(log);
+    await provider.loadImages(images, log);
+    process.env[RUN_ENV.kubeconfig] = cluster.kubeconfig;
+    process.env[RUN_ENV.runId] = randomBytes(4).toString('hex');
+    process.env[RUN_ENV.nodes] = cluster.nodes.join(',');
+    process.env[RUN_ENV.kubernetesVersion] = cluster.kubernetesVersion;
+    process.env[RUN_ENV.provider] = cluster.provider;
+    log(`cluster ready (${cluster.provider}, Kubernetes ${cluster.kubernetesVersion}, ${cluster.nodes.length} node(s)) in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+  } catch (e) {
+    const message = describeError(e);
+    process.stderr.write(`\n${message}\n\n`);
+    process.env[RUN_ENV.setupError] = message.split('\n').slice(0, 3).join(' ');
+  }
+}

@@ -1,0 +1,133 @@
+import * as k8s from '@kubernetes/client-node';
+import type { Kube } from '../k8s/client.js';
+import { recordPodChanges } from './pod-changes.js';
+import { Timeline } from './timeline.js';
+
+/** What the watches have seen so far in one namespace; expectations are evaluated on it. */
+export interface ClusterView {
+  /** Pods as they are now (deleted pods removed). */
+  pods: ReadonlyMap<string, k8s.V1Pod>;
+  /** The last version seen of every pod, deleted ones included. */
+  lastSeenPods: ReadonlyMap<string, k8s.V1Pod>;
+  events: readonly k8s.CoreV1Event[];
+  slices: readonly k8s.V1EndpointSlice[];
+  timeline: Timeline;
+}
+
+function podFromEvent(e: k8s.CoreV1Event): string | undefined {
+  return e.involvedObject?.kind === 'Pod' ? e.involvedObject.name : undefined;
+}
+
+/** spec.containers{name} -> name */
+export function eventContainer(e: k8s.CoreV1Event): string | undefined {
+  return /\{(.+)\}/.exec(e.involvedObject?.fieldPath ?? '')?.[1];
+}
+
+function endpointKey(e: k8s.V1Endpoint): string {
+  return `${e.targetRef?.name ?? e.addresses.join(',')}`;
+}
+
+function conditionsText(e: k8s.V1Endpoint): string {
+  const c = e.conditions ?? {};
+  return `ready=${c.ready} serving=${c.serving} terminating=${c.terminating}`;
+}
+
+/**
+ * Records pods, Events and EndpointSlices of a namespace from the moment it starts, through
+ * informers (list + watch, re-established when a watch ends), into a ClusterView and a Timeline.
+ */
+export class ClusterRecorder implements ClusterView {
+  readonly timeline = new Timeline();
+  private readonly podMap = new Map<string, k8s.V1Pod>();
+  private readonly lastSeen = new Map<string, k8s.V1Pod>();
+  private readonly eventMap = new Map<string, k8s.CoreV1Event>();
+  private readonly sliceMap = new Map<string, k8s.V1EndpointSlice>();
+  private informers: k8s.Informer<k8s.KubernetesObject>[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly kube: Kube,
+    readonly namespace: string,
+  ) {}
+
+  get pods(): ReadonlyMap<string, k8s.V1Pod> {
+    return this.podMap;
+  }
+  get lastSeenPods(): ReadonlyMap<string, k8s.V1Pod> {
+    return this.lastSeen;
+  }
+  get events(): readonly k8s.CoreV1Event[] {
+    return [...this.eventMap.values()];
+  }
+  get slices(): readonly k8s.V1EndpointSlice[] {
+    return [...this.sliceMap.values()];
+  }
+
+  async start(): Promise<void> {
+    const ns = this.namespace;
+    const { kc, core, discovery } = this.kube;
+    const pods = k8s.makeInformer<k8s.V1Pod>(kc, `/api/v1/namespaces/${ns}/pods`, () => core.listNamespacedPod({ namespace: ns }));
+    const onPod = (pod: k8s.V1Pod) => {
+      const name = pod.metadata?.name ?? '?';
+      recordPodChanges(this.timeline, this.lastSeen.get(name), pod);
+      this.podMap.set(name, pod);
+      this.lastSeen.set(name, pod);
+    };
+    pods.on('add', onPod);
+    pods.on('update', onPod);
+    pods.on('delete', (pod) => {
+      const name = pod.metadata?.name ?? '?';
+      this.podMap.delete(name);
+      this.timeline.add('pod', name, 'deleted (gone from the API)');
+    });
+
+    const events = k8s.makeInformer<k8s.CoreV1Event>(kc, `/api/v1/namespaces/${ns}/events`, () => core.listNamespacedEvent({ namespace: ns }));
+    const onEvent = (e: k8s.CoreV1Event) => {
+      const key = e.metadata?.uid ?? `${e.reason}/${e.message}`;
+      const old = this.eventMap.get(key);
+      this.eventMap.set(key, e);
+      if (old && (old.count ?? 1) === (e.count ?? 1)) return;
+      const subject = [podFromEvent(e) ?? `${e.involvedObject?.kind}/${e.involvedObject?.name}`, eventContainer(e)].filter(Boolean).join('/');
+      const when = e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp;
+      this.timeline.add('event', subject, `${e.type} ${e.reason}: ${e.message}${(e.count ?? 1) > 1 ? ` (x${e.count})` : ''}`, when ? new Date(when).toISOString() : undefined);
+    };
+    events.on('add', onEvent);
+    events.on('update', onEvent);
+
+    const slices = k8s.makeInformer<k8s.V1EndpointSlice>(kc, `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`, () =>
+      discovery.listNamespacedEndpointSlice({ namespace: ns }),
+    );
+    const onSlice = (s: k8s.V1EndpointSlice) => {
+      const name = s.metadata?.name ?? '?';
+      const old = this.sliceMap.get(name);
+      this.sliceMap.set(name, s);
+      const service = s.metadata?.labels?.['kubernetes.io/service-name'] ?? name;
+      const ports = (s.ports ?? []).map((p) => p.port).join(',');
+      for (const ep of s.endpoints ?? []) {
+        const before = old?.endpoints?.find((x) => endpointKey(x) === endpointKey(ep));
+        if (!before || conditionsText(before) !== conditionsText(ep)) {
+          this.timeline.add('endpoint', `${service}/${endpointKey(ep)}`, `${conditionsText(ep)} ports ${ports}`);
+        }
+      }
+      for (const ep of old?.endpoints ?? []) {
+        if (!s.endpoints?.some((x) => endpointKey(x) === endpointKey(ep))) this.timeline.add('endpoint', `${service}/${endpointKey(ep)}`, 'removed');
+      }
+    };
+    slices.on('add', onSlice);
+    slices.on('update', onSlice);
+    slices.on('delete', (s) => this.sliceMap.delete(s.metadata?.name ?? '?'));
+
+    this.informers = [pods, events, slices] as unknown as k8s.Informer<k8s.KubernetesObject>[];
+    for (const inf of this.informers) {
+      inf.on('error', () => {
+        if (!this.stopped) setTimeout(() => void inf.start().catch(() => undefined), 1_000);
+      });
+    }
+    await Promise.all(this.informers.map((i) => i.start()));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.informers.map((i) => i.stop().catch(() => undefined)));
+  }
+}

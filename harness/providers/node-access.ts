@@ -1,0 +1,36 @@
+import { readFile, rm } from 'node:fs/promises';
+import { run } from '../process/run.js';
+
+/**
+ * Reading and removing files on a node, from any process of the run (Jest workers included):
+ * built from PROBE_NODE_ACCESS, which the provider sets in global setup.
+ * - local: the node is this machine.
+ * - docker: each node is a container (kind), reached with `docker exec`.
+ */
+export interface NodeAccess {
+  readFile(node: string, path: string): Promise<string>;
+  remove(node: string, path: string): Promise<void>;
+}
+
+export type NodeAccessSpec = { kind: 'local' } | { kind: 'docker' } | { kind: 'none'; reason: string };
+
+export const NODE_ACCESS_ENV = 'PROBE_NODE_ACCESS';
+
+export function nodeAccessFromEnv(): NodeAccess {
+  const spec = JSON.parse(process.env[NODE_ACCESS_ENV] ?? '{"kind":"local"}') as NodeAccessSpec;
+  switch (spec.kind) {
+    case 'local':
+      return { readFile: (_node, path) => readFile(path, 'utf8'), remove: (_node, path) => rm(path, { recursive: true, force: true }) };
+    case 'docker':
+      return {
+        readFile: async (node, path) => (await run('docker', ['exec', node, 'cat', path])).stdout,
+        remove: async (node, path) => void (await run('docker', ['exec', node, 'rm', '-rf', path])),
+      };
+    default: {
+      const fail = async (): Promise<never> => {
+        throw new Error(`node files cannot be read with this provider: ${spec.reason}`);
+      };
+      return { readFile: fail, remove: fail };
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import type { ScenarioContext } from '../scenario/context.js';
+import type { ScenarioResult } from '../scenario/runner.js';
+
+/** Where the kubelet writes its log on this machine, when the provider knows (local provider). */
+export const KUBELET_LOG_ENV = 'PROBE_KUBELET_LOG';
+
+export function scenarioReportDir(reportsDir: string, id: string): string {
+  const dir = join(reportsDir, 'scenarios', id);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Kubelet log lines that mention the namespace (the last 400 of them). */
+function kubeletExcerpt(namespace: string): string | undefined {
+  const file = process.env[KUBELET_LOG_ENV];
+  if (!file || !existsSync(file)) return undefined;
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.includes(namespace));
+  return lines.slice(-400).join('\n');
+}
+
+/**
+ * Writes what a failed scenario's namespace shows, before it is deleted: events, pod status,
+ * container logs (current and previous), and the kubelet's lines about the namespace.
+ */
+export async function collectEvidence(ctx: ScenarioContext, result: ScenarioResult, reportsDir: string): Promise<void> {
+  const dir = scenarioReportDir(reportsDir, result.id);
+  const { core } = ctx.kube;
+  const events = (await core.listNamespacedEvent({ namespace: ctx.namespace })).items;
+  writeFileSync(
+    join(dir, 'events.txt'),
+    events
+      .map((e) => `${e.lastTimestamp ?? e.eventTime ?? ''}  ${e.type} ${e.reason} ${e.involvedObject?.kind}/${e.involvedObject?.name}${e.involvedObject?.fieldPath ? ` ${e.involvedObject.fieldPath}` : ''} (x${e.count ?? 1}): ${e.message}`)
+      .join('\n') + '\n',
+  );
+  const pods = (await core.listNamespacedPod({ namespace: ctx.namespace })).items;
+  writeFileSync(join(dir, 'pods.yaml'), YAML.stringify(pods.map((p) => ({ name: p.metadata?.name, node: p.spec?.nodeName, status: p.status }))));
+  const logsDir = join(dir, 'logs');
+  mkdirSync(logsDir, { recursive: true });
+  for (const pod of pods) {
+    for (const c of pod.spec?.containers ?? []) {
+      for (const previous of [false, true]) {
+        const name = pod.metadata?.name ?? '?';
+        try {
+          const text = await core.readNamespacedPodLog({ name, namespace: ctx.namespace, container: c.name, previous, tailLines: 500 });
+          writeFileSync(join(logsDir, `${name}_${c.name}${previous ? '.previous' : ''}.log`), String(text));
+        } catch {
+          /* no previous container, or never started */
+        }
+      }
+    }
+  }
+  const kubelet = kubeletExcerpt(ctx.namespace);
+  if (kubelet !== undefined) writeFileSync(join(dir, 'kubelet-excerpt.log'), kubelet + '\n');
+}
+
+/** The result (steps, evidence, timeline) of every scenario, failed or not. */
+export function writeResult(reportsDir: string, result: ScenarioResult, timelineText: string): void {
+  const dir = scenarioReportDir(reportsDir, result.id);
+  writeFileSync(join(dir, 'result.json'), JSON.stringify(result, null, 2));
+  writeFileSync(join(dir, 'timeline.txt'), timelineText + '\n');
+}

@@ -1,0 +1,118 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import { Scenario, type Step } from './schema.js';
+import { checkTimeExpr } from './time-expr.js';
+
+export const SCENARIO_FILE = 'scenario.yaml';
+
+export interface LoadedScenario {
+  /** Folder name, e.g. A000-1-exec-liveness-file-toggle. */
+  id: string;
+  dir: string;
+  file: string;
+  spec: Scenario;
+}
+
+/** A scenario file that cannot be used: names the file, the field and what is wrong. */
+export class ScenarioFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: invalid scenario\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ScenarioFileError';
+  }
+}
+
+type Issue = z.core.$ZodIssue;
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+}
+
+/** For a union, report the branch that got furthest, not every branch's complaint. */
+function flatten(issue: Issue, prefix: readonly PropertyKey[] = []): { path: string; message: string }[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const depth = (issues: Issue[]) => Math.max(...issues.map((i) => i.path.length + (i.code === 'invalid_union' ? 1 : 0)));
+    const scoreOf = (issues: Issue[]) => depth(issues) * 100 - issues.length;
+    const best = [...issue.errors].sort((a, b) => scoreOf(b) - scoreOf(a))[0]!;
+    if (best.length > 0 && depth(best) > 0) return best.flatMap((i) => flatten(i, path));
+    return [{ path: pathText(path), message: 'does not match any allowed form (see harness/scenario/scenario.schema.json)' }];
+  }
+  if (issue.code === 'unrecognized_keys') {
+    return [{ path: pathText(path), message: `unknown field(s): ${issue.keys.join(', ')}` }];
+  }
+  return [{ path: pathText(path), message: issue.message }];
+}
+
+function stepFiles(step: Step): string[] {
+  if ('apply' in step) return Array.isArray(step.apply) ? step.apply : [step.apply];
+  return [];
+}
+
+function timeExprs(step: Step): [string, string][] {
+  const out: [string, string][] = [];
+  if ('expect' in step && !('exec' in step)) {
+    out.push(['within', step.within]);
+    if (step.between) out.push(['between[0]', step.between[0]], ['between[1]', step.between[1]]);
+  }
+  if ('holds' in step) out.push(['for', step.for]);
+  return out;
+}
+
+/** Parses and validates one scenario folder. Throws ScenarioFileError listing every problem. */
+export function loadScenario(dir: string, repoRoot = process.cwd()): LoadedScenario {
+  const file = join(dir, SCENARIO_FILE);
+  const shown = relative(repoRoot, file) || file;
+  if (!existsSync(file)) throw new ScenarioFileError(shown, [`missing ${SCENARIO_FILE} (every folder under scenarios/ is a scenario)`]);
+  const docs = YAML.parseAllDocuments(readFileSync(file, 'utf8'));
+  const yamlProblems = docs.flatMap((d) => d.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
+  if (yamlProblems.length) throw new ScenarioFileError(shown, yamlProblems);
+  if (docs.length !== 1) throw new ScenarioFileError(shown, [`expected one YAML document, found ${docs.length}`]);
+  const parsed = Scenario.safeParse(docs[0]!.toJS());
+  if (!parsed.success) {
+    throw new ScenarioFileError(shown, parsed.error.issues.flatMap((i) => flatten(i)).map((p) => `${p.path || '(top level)'}: ${p.message}`));
+  }
+  const spec = parsed.data;
+  const problems: string[] = [];
+  const names = new Set<string>();
+  spec.steps.forEach((step, i) => {
+    for (const f of stepFiles(step)) {
+      if (!existsSync(join(dir, f))) problems.push(`steps[${i}].apply: manifest ${f} not found in ${relative(repoRoot, dir)}`);
+    }
+    for (const [field, expr] of timeExprs(step)) {
+      const err = checkTimeExpr(expr);
+      if (err) problems.push(`steps[${i}].${field}: ${err}`);
+    }
+    if (step.name) {
+      if (names.has(step.name)) problems.push(`steps[${i}].name: "${step.name}" is used by an earlier step`);
+      names.add(step.name);
+    }
+    if ('expect' in step && !('exec' in step) && step.since) {
+      if (!step.between) problems.push(`steps[${i}]: "since" needs "between: [min, max]"`);
+      if (!step.since.startsWith('start:') && !names.has(step.since)) {
+        problems.push(`steps[${i}].since: no earlier step is named "${step.since}" (or use start:<pod>/<container>)`);
+      }
+    }
+    if ('expect' in step && !('exec' in step) && step.between && !step.since) problems.push(`steps[${i}]: "between" needs "since"`);
+    if (step.claim && !spec.claims.some((c) => c.id === step.claim)) {
+      problems.push(`steps[${i}].claim: "${step.claim}" is not one of this scenario's claims (${spec.claims.map((c) => c.id).join(', ')})`);
+    }
+  });
+  const ids = spec.claims.map((c) => c.id);
+  if (new Set(ids).size !== ids.length) problems.push(`claims: a claim ID appears twice`);
+  if (problems.length) throw new ScenarioFileError(shown, problems);
+  return { id: basename(dir), dir, file, spec };
+}
+
+/** Every folder directly under scenariosDir (sorted); files there are ignored. */
+export function discoverScenarioDirs(scenariosDir: string): string[] {
+  if (!existsSync(scenariosDir)) return [];
+  return readdirSync(scenariosDir)
+    .filter((name) => !name.startsWith('.') && statSync(join(scenariosDir, name)).isDirectory())
+    .sort()
+    .map((name) => join(scenariosDir, name));
+}

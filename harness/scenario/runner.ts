@@ -1,0 +1,131 @@
+import type { Kube } from '../k8s/client.js';
+import { createNamespace, deleteNamespace, namespaceName } from '../k8s/namespace.js';
+import type { Log } from '../log.js';
+import { ClusterRecorder } from '../observe/recorder.js';
+import type { NodeAccess } from '../providers/node-access.js';
+import type { ScenarioContext, StepOutcome } from './context.js';
+import type { LoadedScenario } from './load.js';
+import { probeLookupFor } from './probe-lookup.js';
+import type { Step } from './schema.js';
+import { applyStep } from './steps/apply.js';
+import { deleteStep } from './steps/delete.js';
+import { execStep } from './steps/exec.js';
+import { expectStep, holdsStep } from './steps/expect.js';
+import { httpStep } from './steps/http.js';
+import { nodeFileStep } from './steps/node-file.js';
+import { parseDuration } from './time-expr.js';
+
+export interface StepResult {
+  index: number;
+  kind: string;
+  name?: string;
+  claim: string;
+  ok: boolean;
+  /** Timeline ms. */
+  startedAt: number;
+  endedAt: number;
+  observed: string;
+  measured?: Record<string, number>;
+}
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  namespace: string;
+  passed: boolean;
+  error?: string;
+  durationMs: number;
+  steps: StepResult[];
+  timeline: ClusterRecorder['timeline']['entries'];
+}
+
+export function stepKind(step: Step): string {
+  for (const k of ['apply', 'delete', 'exec', 'http', 'nodeFile', 'expect', 'holds']) if (k in step) return k;
+  return 'unknown';
+}
+
+async function runStep(ctx: ScenarioContext, step: Step): Promise<StepOutcome> {
+  if ('apply' in step) return applyStep(ctx, step.apply);
+  if ('delete' in step) return deleteStep(ctx, step.delete, step.within);
+  if ('exec' in step) return execStep(ctx, step.exec, step.within);
+  if ('http' in step) return httpStep(ctx, step.http, step.within);
+  if ('nodeFile' in step) return nodeFileStep(ctx, step.nodeFile, step.within);
+  if ('holds' in step) return holdsStep(ctx, step.holds, step.for);
+  return expectStep(ctx, step);
+}
+
+export interface RunScenarioOptions {
+  kube: Kube;
+  nodes: NodeAccess;
+  runId: string;
+  log: Log;
+  /** Called before the namespace is removed when the scenario failed: collect evidence. */
+  onFailure?: (ctx: ScenarioContext, result: ScenarioResult) => Promise<void>;
+  keepNamespace?: boolean;
+}
+
+/**
+ * Runs one scenario in a namespace of its own: records the namespace from the start, runs the
+ * steps in order (the first failing step ends it), and removes the namespace.
+ */
+export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOptions): Promise<ScenarioResult> {
+  const namespace = namespaceName(scenario.id);
+  const started = Date.now();
+  await createNamespace(opts.kube, namespace, opts.runId);
+  const view = new ClusterRecorder(opts.kube, namespace);
+  const ctx: ScenarioContext = {
+    kube: opts.kube,
+    namespace,
+    dir: scenario.dir,
+    view,
+    nodes: opts.nodes,
+    stepTimes: new Map(),
+    log: opts.log,
+    probeLookup: probeLookupFor(view),
+  };
+  const result: ScenarioResult = { id: scenario.id, title: scenario.spec.title, namespace, passed: false, durationMs: 0, steps: [], timeline: view.timeline.entries };
+  const defaultClaim = scenario.spec.claims[0]!.id;
+  const deadline = parseDuration(scenario.spec.timeout) * 1000;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await view.start();
+    const steps = (async () => {
+      for (const [index, step] of scenario.spec.steps.entries()) {
+        const kind = stepKind(step);
+        const label = step.name ?? `${kind} #${index + 1}`;
+        const startedAt = Date.now() - view.timeline.startedAt;
+        view.timeline.add('step', label, 'started');
+        opts.log(`${scenario.id}: step ${index + 1}/${scenario.spec.steps.length} ${label}`);
+        const base = { index, kind, ...(step.name ? { name: step.name } : {}), claim: step.claim ?? defaultClaim, startedAt };
+        try {
+          const outcome = await runStep(ctx, step);
+          const endedAt = Date.now() - view.timeline.startedAt;
+          if (step.name) ctx.stepTimes.set(step.name, endedAt);
+          view.timeline.add('step', label, `passed: ${outcome.observed}`);
+          result.steps.push({ ...base, ok: true, endedAt, observed: outcome.observed, ...(outcome.measured ? { measured: outcome.measured } : {}) });
+        } catch (e) {
+          const message = e instanceof Error ? e.message : String(e);
+          view.timeline.add('step', label, `FAILED: ${message}`);
+          result.steps.push({ ...base, ok: false, endedAt: Date.now() - view.timeline.startedAt, observed: message });
+          throw new Error(`step ${index + 1} (${label}) failed: ${message}`);
+        }
+      }
+    })();
+    await Promise.race([
+      steps,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`scenario timeout ${scenario.spec.timeout} reached`)), deadline);
+      }),
+    ]);
+    result.passed = true;
+  } catch (e) {
+    result.error = e instanceof Error ? e.message : String(e);
+    if (opts.onFailure) await opts.onFailure(ctx, result).catch((err: unknown) => opts.log(`evidence collection failed: ${String(err)}`));
+  } finally {
+    clearTimeout(timer);
+    result.durationMs = Date.now() - started;
+    await view.stop();
+    if (!opts.keepNamespace) await deleteNamespace(opts.kube, namespace).catch(() => undefined);
+  }
+  return result;
+}

@@ -1,0 +1,15 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { parseDuration } from '../time-expr.js';
+
+/**
+ * Runs attempt() until it returns ok, once if no `within` is given; else retries every second
+ * until the deadline. Returns the last outcome either way.
+ */
+export async function retryWithin<T extends { ok: boolean }>(within: string | undefined, attempt: () => Promise<T>): Promise<T & { attempts: number }> {
+  const deadline = Date.now() + (within ? parseDuration(within) * 1000 : 0);
+  for (let attempts = 1; ; attempts++) {
+    const result = await attempt();
+    if (result.ok || Date.now() >= deadline) return { ...result, attempts };
+    await delay(1000);
+  }
+}

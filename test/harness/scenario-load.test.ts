@@ -1,0 +1,83 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { repoRoot } from '../../harness/config.js';
+import { discoverScenarioDirs, loadScenario, ScenarioFileError } from '../../harness/scenario/load.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'pc-load-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function scenarioDir(name: string, yaml: string, files: Record<string, string> = {}): string {
+  const dir = join(tmp, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'scenario.yaml'), yaml);
+  for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
+  return dir;
+}
+
+const claim = 'claims: [{id: A000-1, source: a.txt, text: a claim, verdict: confirmed}]\n';
+
+function problemsOf(dir: string): string {
+  try {
+    loadScenario(dir, tmp);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ScenarioFileError);
+    expect((e as Error).message).toContain(join(dir, 'scenario.yaml').slice(tmp.length + 1));
+    return (e as ScenarioFileError).problems.join('\n');
+  }
+  throw new Error('expected the scenario to be rejected');
+}
+
+describe('scenario files', () => {
+  test('every scenario folder in the repository loads', () => {
+    const dirs = discoverScenarioDirs(join(repoRoot(), 'scenarios'));
+    expect(dirs.length).toBeGreaterThan(0);
+    for (const dir of dirs) expect(loadScenario(dir, repoRoot()).spec.claims.length).toBeGreaterThan(0);
+  });
+
+  test('a valid file loads with defaults filled in', () => {
+    const dir = scenarioDir('ok', `title: t\n${claim}steps:\n  - apply: pod.yaml\n  - expect: {pod: p, containers: {c: {ready: true}}}\n`, { 'pod.yaml': 'kind: Pod' });
+    const s = loadScenario(dir, tmp);
+    expect(s.spec.timeout).toBe('5m');
+    expect(s.spec.steps[1]).toMatchObject({ within: '60s' });
+  });
+
+  test('a missing manifest names the step and the file', () => {
+    const dir = scenarioDir('missing', `title: t\n${claim}steps:\n  - apply: nope.yaml\n`);
+    expect(problemsOf(dir)).toMatch(/steps\[0\]\.apply: manifest nope\.yaml not found/);
+  });
+
+  test('an unknown field inside a step is named with its path', () => {
+    const dir = scenarioDir('unknown', `title: t\n${claim}steps:\n  - expect: {pod: p, containers: {c: {redy: true}}}\n`);
+    expect(problemsOf(dir)).toMatch(/steps\[0\]\.expect\.containers\.c: unknown field\(s\): redy/);
+  });
+
+  test('a bad verdict and a bad claim ID are reported together', () => {
+    const dir = scenarioDir('verdict', `title: t\nclaims: [{id: X1, source: a, text: b, verdict: maybe}]\nsteps: [{apply: a.yaml}]\n`, { 'a.yaml': '' });
+    const p = problemsOf(dir);
+    expect(p).toMatch(/claims\[0\]\.id: a claim ID such as A000-1/);
+    expect(p).toMatch(/claims\[0\]\.verdict/);
+  });
+
+  test('a bad time expression and an unknown "since" step are reported', () => {
+    const dir = scenarioDir(
+      'time',
+      `title: t\n${claim}steps:\n  - expect: {pod: p}\n    within: 10 parsecs\n  - expect: {pod: p}\n    since: nowhere\n    between: [1s, 2s]\n`,
+    );
+    const p = problemsOf(dir);
+    expect(p).toMatch(/steps\[0\]\.within: cannot read "parsecs"/);
+    expect(p).toMatch(/steps\[1\]\.since: no earlier step is named "nowhere"/);
+  });
+
+  test('YAML syntax errors are reported as such', () => {
+    const dir = scenarioDir('yaml', 'title: [unclosed\n');
+    expect(problemsOf(dir)).toMatch(/^YAML: /);
+  });
+
+  test('a folder without scenario.yaml is an error, not a silent skip', () => {
+    const dir = join(tmp, 'empty');
+    mkdirSync(dir, { recursive: true });
+    expect(problemsOf(dir)).toMatch(/missing scenario\.yaml/);
+  });
+});

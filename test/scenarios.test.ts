@@ -1,0 +1,68 @@
+import { basename, join } from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { readConfig, repoRoot } from '../harness/config.js';
+import { connect } from '../harness/k8s/client.js';
+import { readRunEnv } from '../harness/jest/run-env.js';
+import { consoleLog } from '../harness/log.js';
+import { nodeAccessFromEnv } from '../harness/providers/node-access.js';
+import { collectEvidence, writeResult } from '../harness/report/evidence.js';
+import { discoverScenarioDirs, loadScenario, type LoadedScenario } from '../harness/scenario/load.js';
+import { runScenario } from '../harness/scenario/runner.js';
+import { parseDuration } from '../harness/scenario/time-expr.js';
+
+// Every folder under scenarios/ is one test. A folder whose scenario.yaml is invalid is a
+// failing test that names the file, the field and the problem.
+const config = readConfig();
+const env = readRunEnv();
+const dirs = discoverScenarioDirs(join(repoRoot(), 'scenarios'));
+
+function tryLoad(dir: string): LoadedScenario | Error {
+  try {
+    return loadScenario(dir, repoRoot());
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+describe('scenarios', () => {
+  test('the scenarios folder holds at least one scenario', () => {
+    expect(dirs.length).toBeGreaterThan(0);
+  });
+
+  for (const dir of dirs) {
+    const loaded = tryLoad(dir);
+    if (loaded instanceof Error) {
+      test(`${basename(dir)} (invalid scenario file)`, () => {
+        throw loaded;
+      });
+      continue;
+    }
+    const claims = loaded.spec.claims.map((c) => `${c.id} ${c.verdict}`).join(', ');
+    const title = `${loaded.id}: ${loaded.spec.title} [${claims}]`;
+    const needsNodes = loaded.spec.needs?.nodes ?? 1;
+    if (!('setupError' in env) && env.nodes.length < needsNodes) {
+      test.skip(`${title} (not run: needs ${needsNodes} nodes, the cluster has ${env.nodes.length})`, () => undefined);
+      continue;
+    }
+    const timeoutMs = parseDuration(loaded.spec.timeout) * 1000 + 120_000;
+    test.concurrent(
+      title,
+      async () => {
+        if ('setupError' in env) throw new Error(`no cluster for this scenario: ${env.setupError}`);
+        const kube = connect(env.kubeconfig);
+        const result = await runScenario(loaded, {
+          kube,
+          nodes: nodeAccessFromEnv(),
+          runId: env.runId,
+          log: consoleLog(loaded.id),
+          onFailure: (ctx, r) => collectEvidence(ctx, r, config.reportsDir),
+        });
+        writeResult(config.reportsDir, result, result.timeline.map((e) => `${(e.t / 1000).toFixed(1).padStart(7)}s  ${e.kind.padEnd(9)} ${e.subject}: ${e.text}`).join('\n'));
+        if (!result.passed) {
+          throw new Error(`${result.error}\n  evidence: ${join(config.reportsDir, 'scenarios', loaded.id)}/`);
+        }
+      },
+      timeoutMs,
+    );
+  }
+});
