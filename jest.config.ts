@@ -29,6 +29,7 @@ const config: Config = {
   testTimeout: 15 * 60_000,
   maxConcurrency: 8,
   slowTestThreshold: 60,
+  verbose: true,
   forceExit: true,
   reporters: [
     'default',

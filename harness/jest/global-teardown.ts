@@ -1,11 +1,23 @@
 import { describeError } from '../errors.js';
+import { writeClaimsReport } from '../report/claims.js';
 import { consoleLog } from '../log.js';
 import { RUN_ENV } from './run-env.js';
 
-/** Stops the cluster (unless PROBE_KEEP_CLUSTER is set). */
+/** Writes the per-claim report, then stops the cluster (unless PROBE_KEEP_CLUSTER is set). */
 export default async function globalTeardown(): Promise<void> {
   const state = globalThis.__probeSetup;
   const log = consoleLog('teardown');
+  if (state) {
+    try {
+      const file = writeClaimsReport(state.config.repoRoot, state.config.reportsDir, {
+        kubernetesVersion: process.env[RUN_ENV.kubernetesVersion] ?? 'unknown',
+        provider: process.env[RUN_ENV.provider] ?? state.config.provider,
+      });
+      log(`claims report: ${file}`);
+    } catch (e) {
+      log(`could not write the claims report: ${describeError(e)}`);
+    }
+  }
   if (!state?.provider) return;
   if (state.config.keepCluster) {
     log(`cluster kept (PROBE_KEEP_CLUSTER): KUBECONFIG=${process.env[RUN_ENV.kubeconfig]}`);
