@@ -37,13 +37,14 @@ export interface HttpResult {
   error?: string;
 }
 
-/** Interprets busybox wget -S output (headers on stderr). */
+/** Interprets `timeout N wget -S` output (busybox: headers on stderr; exit 143 when timed out). */
 export function readWget(exitCode: number, stdout: string, stderr: string): HttpResult {
   const statuses = [...stderr.matchAll(/HTTP\/\d(?:\.\d)? (\d{3})/g)].map((m) => Number(m[1]));
   const status = statuses.at(-1);
   if (status !== undefined) return { status, body: stdout };
   if (exitCode === 0) return { status: 200, body: stdout };
   const text = stderr.trim().split('\n').at(-1) ?? '';
+  if (exitCode === 143 || exitCode === 124 || exitCode === 137) return { body: stdout, error: 'timeout' };
   const error = /refused/i.test(text)
     ? 'connection refused'
     : /timed out/i.test(text)
@@ -59,7 +60,8 @@ export async function httpStep(ctx: ScenarioContext, spec: HttpSpec, within?: st
   const url = await resolveUrl(ctx, spec.url);
   const container = containerOf(ctx, spec.from, spec.container);
   const headerArgs = Object.entries(spec.headers ?? {}).flatMap(([k, v]) => ['--header', `${k}: ${v}`]);
-  const command = ['wget', '-S', '-O', '-', '-T', String(spec.timeoutSeconds), ...headerArgs, url];
+  // `timeout` bounds the request: busybox-static 1.35's `wget -T` crashes (Debian bookworm).
+  const command = ['timeout', String(spec.timeoutSeconds), 'wget', '-S', '-O', '-', ...headerArgs, url];
   const outcome = await retryWithin(within, async () => {
     const r = await execInContainer(ctx.kube, ctx.namespace, spec.from, container, command, (spec.timeoutSeconds + 20) * 1000);
     const res = readWget(r.exitCode, r.stdout, r.stderr);
