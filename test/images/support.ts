@@ -1,0 +1,109 @@
+// Shared helpers of the demo-image contract tests. Not a test file itself.
+import { request } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { StartedTestContainer } from 'testcontainers';
+import { readConfig } from '../../harness/config.js';
+import { ensureDockerEngine } from '../../harness/docker/engine.js';
+import { baseModeFromEnv, buildDemoImages, listDemoImages } from '../../harness/images/build.js';
+import { run } from '../../harness/process/run.js';
+
+// No registry here: Ryuk and the gateway-detection helper image would be pulled (see
+// /work/shared/notes/typescript-stack.md §4). Read lazily by testcontainers, so setting them here works.
+process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
+
+/** Cold offline base images take a few minutes on a busy 2-core machine. */
+export const BUILD_TIMEOUT_MS = 20 * 60_000;
+
+const log = (line: string) => process.stderr.write(`[images] ${line}\n`);
+
+/** Builds the named demo images (offline bases unless PROBE_IMAGE_BASES=official); folder -> ref. */
+export async function buildForTest(...folders: string[]): Promise<Record<string, string>> {
+  const config = readConfig();
+  await ensureDockerEngine(log);
+  const refs = await buildDemoImages({ baseMode: baseModeFromEnv(), cacheDir: config.cacheDir, repoRoot: config.repoRoot, log, only: folders });
+  const byFolder: Record<string, string> = {};
+  for (const image of listDemoImages(config.repoRoot)) if (refs.includes(image.ref)) byFolder[image.folder] = image.ref;
+  for (const f of folders) if (!byFolder[f]) throw new Error(`image ${f} was not built`);
+  return byFolder;
+}
+
+/** Containers started by a test file; stopped (and removed) in afterAll even if a test failed. */
+export class ContainerSet {
+  private readonly containers: StartedTestContainer[] = [];
+  add<T extends StartedTestContainer>(c: T): T {
+    this.containers.push(c);
+    return c;
+  }
+  async stopAll(): Promise<void> {
+    const all = this.containers.splice(0);
+    // Containers sharing another's network namespace first.
+    for (const c of all.reverse()) {
+      await c.stop({ timeout: 1_000 }).catch(async () => {
+        await run('docker', ['rm', '-f', c.getId()], { reject: false });
+      });
+    }
+  }
+}
+
+export interface HttpResult {
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** One GET on a fresh connection (no keep-alive, so every call is one request to the server). */
+export function httpGet(url: string, headers: Record<string, string> = {}, timeoutMs = 5_000): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', headers, agent: false, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** GETs until the server answers (any status), for containers whose wait strategy cannot see their port. */
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<HttpResult> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await httpGet(url, {}, 2_000);
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`no HTTP answer from ${url} within ${timeoutMs} ms: ${(err as Error).message}`);
+      await delay(250);
+    }
+  }
+}
+
+/** Waits for a container to end and returns its exit code (docker wait). */
+export async function waitForExit(c: StartedTestContainer, timeoutMs = 20_000): Promise<number> {
+  const r = await run('docker', ['wait', c.getId()], { timeoutMs });
+  return Number(r.stdout.trim());
+}
+
+export async function containerState(c: StartedTestContainer): Promise<{ running: boolean; exitCode: number }> {
+  const r = await run('docker', ['inspect', '--format', '{{.State.Running}} {{.State.ExitCode}}', c.getId()]);
+  const [running, code] = r.stdout.trim().split(' ');
+  return { running: running === 'true', exitCode: Number(code) };
+}
+
+/** The container's whole log (stdout and stderr) as text. */
+export async function logsOf(c: StartedTestContainer): Promise<string> {
+  const r = await run('docker', ['logs', c.getId()], { timeoutMs: 30_000 });
+  return `${r.stdout}${r.stderr}`;
+}
+
+/** Polls until fn() returns true. */
+export async function eventually(what: string, fn: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await delay(250);
+  }
+}
