@@ -30,6 +30,10 @@ function checkPod(c: Extract<Condition, { pod: string }>, view: ClusterView): Ch
     );
   };
   compare('phase', c.phase, pod.status?.phase);
+  if (c.sameIP !== undefined) {
+    const first = view.firstSeen.get(c.pod);
+    compare(`podIP (first ${first})`, c.sameIP, pod.status?.podIP !== undefined && pod.status.podIP === first);
+  }
   for (const [type, m] of Object.entries(c.conditions ?? {})) {
     compare(`condition ${type}`, m, pod.status?.conditions?.find((x) => x.type === type)?.status);
   }
@@ -46,6 +50,10 @@ function checkPod(c: Extract<Condition, { pod: string }>, view: ClusterView): Ch
     compare(`${name}.waitingReason`, e.waitingReason, st.state?.waiting?.reason);
     compare(`${name}.lastTerminated.reason`, e.lastTerminated?.reason, st.lastState?.terminated?.reason);
     compare(`${name}.lastTerminated.exitCode`, e.lastTerminated?.exitCode, st.lastState?.terminated?.exitCode);
+    if (e.idChanged !== undefined) {
+      const first = view.firstSeen.get(`${c.pod}/${name}`);
+      compare(`${name}.idChanged (first ${first?.slice(-12)}, now ${st.containerID?.slice(-12)})`, e.idChanged, st.containerID !== undefined && first !== undefined && st.containerID !== first);
+    }
   }
   return bad.length ? { ok: false, observed: `pod ${c.pod}: ${bad.join('; ')}` } : { ok: true, observed: `pod ${c.pod}: ${found.join(', ') || 'exists'}` };
 }

@@ -9,6 +9,8 @@ export interface ClusterView {
   pods: ReadonlyMap<string, k8s.V1Pod>;
   /** The last version seen of every pod, deleted ones included. */
   lastSeenPods: ReadonlyMap<string, k8s.V1Pod>;
+  /** The first pod IP and container IDs seen per pod (pod -> IP; pod/container -> ID). */
+  firstSeen: ReadonlyMap<string, string>;
   events: readonly k8s.CoreV1Event[];
   slices: readonly k8s.V1EndpointSlice[];
   timeline: Timeline;
@@ -40,6 +42,7 @@ export class ClusterRecorder implements ClusterView {
   readonly timeline = new Timeline();
   private readonly podMap = new Map<string, k8s.V1Pod>();
   private readonly lastSeen = new Map<string, k8s.V1Pod>();
+  readonly firstSeen = new Map<string, string>();
   private readonly eventMap = new Map<string, k8s.CoreV1Event>();
   private readonly sliceMap = new Map<string, k8s.V1EndpointSlice>();
   private informers: k8s.Informer<k8s.KubernetesObject>[] = [];
@@ -70,6 +73,10 @@ export class ClusterRecorder implements ClusterView {
     const onPod = (pod: k8s.V1Pod) => {
       const name = pod.metadata?.name ?? '?';
       recordPodChanges(this.timeline, this.lastSeen.get(name), pod);
+      if (pod.status?.podIP && !this.firstSeen.has(name)) this.firstSeen.set(name, pod.status.podIP);
+      for (const c of pod.status?.containerStatuses ?? []) {
+        if (c.containerID && !this.firstSeen.has(`${name}/${c.name}`)) this.firstSeen.set(`${name}/${c.name}`, c.containerID);
+      }
       this.podMap.set(name, pod);
       this.lastSeen.set(name, pod);
     };

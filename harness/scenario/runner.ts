@@ -12,6 +12,7 @@ import { deleteStep } from './steps/delete.js';
 import { execStep } from './steps/exec.js';
 import { expectStep, holdsStep } from './steps/expect.js';
 import { httpStep } from './steps/http.js';
+import { logsStep } from './steps/logs.js';
 import { nodeFileStep } from './steps/node-file.js';
 import { parseDuration } from './time-expr.js';
 
@@ -40,7 +41,7 @@ export interface ScenarioResult {
 }
 
 export function stepKind(step: Step): string {
-  for (const k of ['apply', 'delete', 'exec', 'http', 'nodeFile', 'expect', 'holds']) if (k in step) return k;
+  for (const k of ['apply', 'delete', 'exec', 'http', 'nodeFile', 'logs', 'expect', 'holds']) if (k in step) return k;
   return 'unknown';
 }
 
@@ -50,6 +51,7 @@ async function runStep(ctx: ScenarioContext, step: Step): Promise<StepOutcome> {
   if ('exec' in step) return execStep(ctx, step.exec, step.within);
   if ('http' in step) return httpStep(ctx, step.http, step.within);
   if ('nodeFile' in step) return nodeFileStep(ctx, step.nodeFile, step.within);
+  if ('logs' in step) return logsStep(ctx, step.logs, step.within);
   if ('holds' in step) return holdsStep(ctx, step.holds, step.for);
   return expectStep(ctx, step);
 }

@@ -38,6 +38,8 @@ const ContainerExpect = z.strictObject({
   state: z.enum(['running', 'waiting', 'terminated']).optional(),
   waitingReason: Matcher.optional(),
   lastTerminated: z.strictObject({ reason: Matcher.optional(), exitCode: Matcher.optional() }).optional(),
+  /** true: the container ID differs from the first one seen (a new container, not the old one resumed). */
+  idChanged: z.boolean().optional(),
 }).meta({ id: 'ContainerExpect' });
 
 /** Partial match on a pod: only the fields given are compared. */
@@ -48,6 +50,8 @@ export const PodExpect = z.strictObject({
   /** Pod conditions by type, e.g. {Ready: "False", ContainersReady: "False"}. */
   conditions: z.record(z.string(), Matcher).optional(),
   containers: z.record(z.string(), ContainerExpect).optional(),
+  /** true: the pod IP is still the first one seen (the pod was not re-created). */
+  sameIP: z.boolean().optional(),
 }).meta({ id: 'PodExpect' });
 
 /** At least `count` (default 1) Events in the namespace match. */
@@ -154,6 +158,18 @@ const NodeFileStep = z.strictObject({
   within: Duration.optional(),
 });
 
+const LogsStep = z.strictObject({
+  ...StepBase,
+  logs: z.strictObject({
+    pod: z.string().min(1),
+    container: z.string().min(1).optional(),
+    /** The previous (terminated) container's log, like kubectl logs --previous. */
+    previous: z.boolean().default(false),
+    expect: Matcher,
+  }),
+  within: Duration.optional(),
+});
+
 /** Eventually: the condition(s) become true within `within`. */
 const ExpectStep = z.strictObject({
   ...StepBase,
@@ -174,7 +190,7 @@ const HoldsStep = z.strictObject({
   for: TimeExpr,
 });
 
-export const Step = z.union([ApplyStep, DeleteStep, ExecStep, HttpStep, NodeFileStep, ExpectStep, HoldsStep]);
+export const Step = z.union([ApplyStep, DeleteStep, ExecStep, HttpStep, NodeFileStep, LogsStep, ExpectStep, HoldsStep]);
 export type Step = z.infer<typeof Step>;
 
 export const Claim = z.strictObject({

@@ -1,0 +1,30 @@
+import { describeMatcher, matches } from '../../expect/match.js';
+import type { Matcher } from '../schema.js';
+import type { ScenarioContext, StepOutcome } from '../context.js';
+import { containerOf } from './exec.js';
+import { retryWithin } from './retry.js';
+
+export interface LogsSpec {
+  pod: string;
+  container?: string | undefined;
+  previous: boolean;
+  expect: Matcher;
+}
+
+/** A container's log (or the previous container's, like kubectl logs --previous) must match. */
+export async function logsStep(ctx: ScenarioContext, spec: LogsSpec, within?: string): Promise<StepOutcome> {
+  const container = containerOf(ctx, spec.pod, spec.container);
+  const outcome = await retryWithin(within, async () => {
+    let text: string;
+    try {
+      text = String(await ctx.kube.core.readNamespacedPodLog({ name: spec.pod, namespace: ctx.namespace, container, previous: spec.previous }));
+    } catch (e) {
+      return { ok: false, seen: `no log (${(e as Error).message.split('\n')[0]})` };
+    }
+    const lines = text.trimEnd().split('\n');
+    return { ok: matches(spec.expect, text), seen: `${lines.length} line(s), last: ${JSON.stringify(lines.at(-1)?.slice(0, 160) ?? '')}` };
+  });
+  const what = `${spec.previous ? 'previous ' : ''}log of ${spec.pod}/${container}`;
+  if (!outcome.ok) throw new Error(`${what}: ${outcome.seen}, want ${describeMatcher(spec.expect)}`);
+  return { observed: `${what}: ${outcome.seen}` };
+}
