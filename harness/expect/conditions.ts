@@ -63,7 +63,8 @@ function checkEvent(c: Extract<Condition, { event: unknown }>, view: ClusterView
   const hits = view.events.filter(
     (ev) =>
       matches(e.reason, ev.reason) &&
-      (e.message === undefined || matches(e.message, ev.message)) &&
+      // exec probe output ends with a newline; kubectl describe (what articles quote) drops it
+      (e.message === undefined || matches(e.message, ev.message?.trimEnd())) &&
       (e.pod === undefined || (ev.involvedObject?.kind === 'Pod' && ev.involvedObject.name === e.pod)) &&
       (e.container === undefined || eventContainer(ev) === e.container),
   );
@@ -71,9 +72,9 @@ function checkEvent(c: Extract<Condition, { event: unknown }>, view: ClusterView
   const want = e.count ?? { gte: 1 };
   const what = `event ${describeMatcher(e.reason)}${e.message !== undefined ? ` ${describeMatcher(e.message)}` : ''}${e.pod ? ` on ${e.pod}` : ''}${e.container ? `/${e.container}` : ''}`;
   if (matches(want, total)) {
-    return { ok: true, observed: `${what}: seen ${total}x${hits[0] ? `, e.g. "${hits[0].message}"` : ''}` };
+    return { ok: true, observed: `${what}: seen ${total}x${hits[0] ? `, e.g. "${hits[0].message?.trimEnd()}"` : ''}` };
   }
-  const sameReason = view.events.filter((ev) => matches(e.reason, ev.reason)).map((ev) => `"${ev.message}"`);
+  const sameReason = view.events.filter((ev) => matches(e.reason, ev.reason)).map((ev) => `"${ev.message?.trimEnd()}"`);
   return { ok: false, observed: `${what}: seen ${total}x, want ${describeMatcher(want)}${sameReason.length ? `; events with that reason: ${[...new Set(sameReason)].slice(0, 3).join(', ')}` : ''}` };
 }
 

@@ -1,0 +1,5 @@
+import { importTs } from './ts-loader.mjs';
+
+export default async function globalSetup(...args) {
+  return (await importTs('./global-setup.ts')).default(...args);
+}

@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunConfig } from '../../config.js';
+import { SetupError } from '../../errors.js';
+import type { Log } from '../../log.js';
+import { run, which } from '../../process/run.js';
+
+/**
+ * The Go programs the local cluster runs, built from the Go module proxy into a
+ * version-keyed cache outside the repository. The Kubernetes version is pinned in ONE place:
+ * the `require k8s.io/kubernetes` line of gobuild/kube/go.mod (etcd's in gobuild/etcd/go.mod).
+ * A build is skipped when its marker file records the same inputs (sources, go.sum, flags,
+ * toolchain); otherwise `go build` runs again, which with a warm GOCACHE is a relink.
+ */
+export const KUBE_COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kubectl'] as const;
+export type KubeComponent = (typeof KUBE_COMPONENTS)[number];
+
+export interface LocalBinaries {
+  kubernetesVersion: string;
+  etcdVersion: string;
+  /** The multi-call binary; also `cri-reset`. */
+  kube: string;
+  /** Symlinks to `kube` named after each component (so `ps` shows the component). */
+  components: Record<KubeComponent, string>;
+  etcd: string;
+  pause: string;
+}
+
+/** A fixed build date, so the same inputs give the same binary. */
+export const BUILD_DATE = '1970-01-01T00:00:00Z';
+export const KUBE_BUILD_TAGS = 'selinux,notest';
+
+export function gobuildDir(repoRoot: string): string {
+  return join(repoRoot, 'harness', 'providers', 'local', 'gobuild');
+}
+
+/** The version a go.mod requires a module at, e.g. v1.34.4 for k8s.io/kubernetes. */
+export function requiredVersion(goModText: string, modulePath: string): string {
+  const escaped = modulePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+(v\\S+)`, 'm').exec(goModText);
+  if (!match?.[1]) throw new Error(`go.mod does not require ${modulePath}`);
+  return match[1];
+}
+
+/** The version ldflags upstream's hack/lib/version.sh sets, with a fixed commit and date. */
+export function kubeLdflags(version: string): string {
+  const m = /^v(\d+)\.(\d+)\.\d+/.exec(version);
+  if (!m) throw new Error(`not a Kubernetes release version: ${version}`);
+  const parts = ['-s', '-w'];
+  for (const pkg of ['k8s.io/client-go/pkg/version', 'k8s.io/component-base/version']) {
+    parts.push(
+      `-X ${pkg}.gitVersion=${version}`,
+      `-X ${pkg}.gitMajor=${m[1]}`,
+      `-X ${pkg}.gitMinor=${m[2]}`,
+      `-X ${pkg}.gitTreeState=clean`,
+      `-X ${pkg}.gitCommit=${'0'.repeat(40)}`,
+      `-X ${pkg}.buildDate=${BUILD_DATE}`,
+    );
+  }
+  return parts.join(' ');
+}
+
+export interface GoBuild {
+  /** Short name for messages: kube, etcd, pause. */
+  name: string;
+  moduleDir: string;
+  outDir: string;
+  binary: string;
+  tags?: string;
+  ldflags: string;
+  timeoutMs: number;
+  /** Shown when building, e.g. how long a cold build takes. */
+  coldHint?: string;
+}
+
+interface Marker {
+  inputs: string;
+  seconds: number;
+  builtAt: string;
+}
+
+async function goCommand(): Promise<string> {
+  const onPath = await which('go');
+  if (onPath) return onPath;
+  if (existsSync('/usr/local/go/bin/go')) return '/usr/local/go/bin/go';
+  throw new SetupError(
+    'the Go toolchain (go >= 1.24) is needed to build the local cluster binaries, and `go` is not on PATH',
+    'install Go 1.24 or newer (https://go.dev/dl, or golang-1.24+ from backports) and put it on PATH',
+  );
+}
+
+function inputsHash(build: GoBuild, goVersion: string): string {
+  const hash = createHash('sha256');
+  hash.update(`${goVersion}\n${build.tags ?? ''}\n${build.ldflags}\n`);
+  for (const file of readdirSync(build.moduleDir).sort()) {
+    if (file === 'go.mod' || file === 'go.sum' || file.endsWith('.go')) {
+      hash.update(`${file}\n`);
+      hash.update(readFileSync(join(build.moduleDir, file)));
+    }
+  }
+  return hash.digest('hex');
+}
+
+function readMarker(path: string): Marker | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Marker;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds one wrapper module unless its marker says the binary is up to date; returns its path. */
+export async function goBuild(build: GoBuild, log: Log): Promise<string> {
+  const go = await goCommand();
+  const goVersion = (await run(go, ['env', 'GOVERSION'])).stdout.trim();
+  const out = join(build.outDir, build.binary);
+  const markerFile = join(build.outDir, '.built');
+  const inputs = inputsHash(build, goVersion);
+  if (existsSync(out) && readMarker(markerFile)?.inputs === inputs) return out;
+
+  mkdirSync(build.outDir, { recursive: true });
+  rmSync(markerFile, { force: true });
+  const logFile = join(build.outDir, 'build.log');
+  const stream = createWriteStream(logFile);
+  const args = ['build', '-trimpath', ...(build.tags ? ['-tags', build.tags] : []), '-ldflags', build.ldflags, '-o', `${out}.tmp`, '.'];
+  stream.write(`$ CGO_ENABLED=0 ${go} ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}\n`);
+  log(`building ${build.name} (${build.moduleDir}) with ${goVersion}${build.coldHint ? ` (${build.coldHint})` : ''}; log: ${logFile}`);
+  const started = Date.now();
+  const result = await run(go, args, {
+    cwd: build.moduleDir,
+    env: { CGO_ENABLED: '0' },
+    timeoutMs: build.timeoutMs,
+    reject: false,
+    onLine: (line) => stream.write(`${line}\n`),
+  }).catch((err: unknown) => ({ exitCode: -1, stdout: '', stderr: String(err) }));
+  const seconds = Math.round((Date.now() - started) / 100) / 10;
+  stream.write(`exit ${result.exitCode} after ${seconds}s\n${result.exitCode === -1 ? result.stderr : ''}`);
+  await new Promise<void>((resolve) => stream.end(resolve));
+  if (result.exitCode !== 0) {
+    rmSync(`${out}.tmp`, { force: true });
+    throw new SetupError(
+      `go build of module ${build.moduleDir} (${build.name}) failed (exit ${result.exitCode}); log: ${logFile}`,
+      `read the end of ${logFile}; a network error means the Go module proxy was unreachable (GOPROXY), a compile error a toolchain older than the module's go line`,
+    );
+  }
+  renameSync(`${out}.tmp`, out);
+  const marker: Marker = { inputs, seconds, builtAt: new Date().toISOString() };
+  writeFileSync(markerFile, `${JSON.stringify(marker)}\n`);
+  log(`built ${build.name} in ${seconds}s -> ${out}`);
+  return out;
+}
+
+/** Seconds the last build of `binary` in `outDir` took (from its marker), if known. */
+export function lastBuildSeconds(outDir: string): number | undefined {
+  return readMarker(join(outDir, '.built'))?.seconds;
+}
+
+export function kubeOutDir(cacheDir: string, version: string): string {
+  return join(cacheDir, 'local', `kube-${version}`);
+}
+
+/** Builds (or finds in the cache) kube, etcd and pause. */
+export async function ensureBinaries(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>, log: Log): Promise<LocalBinaries> {
+  const root = gobuildDir(config.repoRoot);
+  const kubeModule = join(root, 'kube');
+  const etcdModule = join(root, 'etcd');
+  const kubernetesVersion = requiredVersion(readFileSync(join(kubeModule, 'go.mod'), 'utf8'), 'k8s.io/kubernetes');
+  const etcdVersion = requiredVersion(readFileSync(join(etcdModule, 'go.mod'), 'utf8'), 'go.etcd.io/etcd/server/v3');
+  const kubeDir = kubeOutDir(config.cacheDir, kubernetesVersion);
+  const kube = await goBuild(
+    { name: 'kube', moduleDir: kubeModule, outDir: kubeDir, binary: 'kube', tags: KUBE_BUILD_TAGS, ldflags: kubeLdflags(kubernetesVersion), timeoutMs: 120 * 60_000, coldHint: 'cold: ~9 min on 2 cores, warm: ~20 s' },
+    log,
+  );
+  const components = {} as Record<KubeComponent, string>;
+  for (const name of KUBE_COMPONENTS) {
+    const link = join(kubeDir, name);
+    if (!existsSync(link)) symlinkSync('kube', link);
+    components[name] = link;
+  }
+  const etcd = await goBuild(
+    { name: 'etcd', moduleDir: etcdModule, outDir: join(config.cacheDir, 'local', `etcd-${etcdVersion}`), binary: 'etcd', ldflags: '-s -w', timeoutMs: 60 * 60_000 },
+    log,
+  );
+  const pause = await goBuild(
+    { name: 'pause', moduleDir: join(root, 'pause'), outDir: join(config.cacheDir, 'local', 'pause'), binary: 'pause', ldflags: '-s -w', timeoutMs: 10 * 60_000 },
+    log,
+  );
+  return { kubernetesVersion, etcdVersion, kube, components, etcd, pause };
+}

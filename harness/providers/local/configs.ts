@@ -1,0 +1,164 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { HostFacts } from './host-checks.js';
+import { CNI_BIN_DIR } from './host-checks.js';
+import { kubeconfigPath } from './pki.js';
+import type { LocalPlan } from './plan.js';
+
+/**
+ * The configuration files of containerd, CNI, the kubelet and kube-proxy: pure functions of
+ * the plan and the host facts, written under `<state>/config` (CNI under `<state>/cni`).
+ */
+export function containerdConfig(plan: LocalPlan, facts: HostFacts): string {
+  const p = plan.paths;
+  const cri = 'plugins."io.containerd.grpc.v1.cri"';
+  return `# containerd for the probe-conformance local cluster (separate from Docker's containerd)
+version = 2
+root = ${JSON.stringify(p.containerdRoot)}
+state = ${JSON.stringify(p.containerdState)}
+oom_score = 0
+disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
+
+[grpc]
+  address = ${JSON.stringify(p.containerdSocket)}
+
+[plugins."io.containerd.internal.v1.opt"]
+  path = ${JSON.stringify(join(p.containerdRoot, 'opt'))}
+
+[${cri}]
+  sandbox_image = ${JSON.stringify(plan.sandboxImage)}
+  # true where the kernel refuses a negative oom_score_adj: otherwise every sandbox fails
+  restrict_oom_score_adj = ${!facts.negativeOomScoreAdj}
+  # network namespaces under our state dir, so down() finds and unmounts exactly ours
+  netns_mounts_under_state_dir = true
+  enable_selinux = false
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+
+[${cri}.containerd]
+  snapshotter = ${JSON.stringify(facts.snapshotter)}
+  default_runtime_name = "runc"
+
+[${cri}.containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+
+[${cri}.containerd.runtimes.runc.options]
+  SystemdCgroup = false
+  Root = ${JSON.stringify(p.runcRoot)}
+
+[${cri}.cni]
+  bin_dir = ${JSON.stringify(CNI_BIN_DIR)}
+  conf_dir = ${JSON.stringify(p.cniConf)}
+  max_conf_num = 1
+`;
+}
+
+export function cniConflist(plan: LocalPlan): string {
+  return `${JSON.stringify(
+    {
+      cniVersion: '1.0.0',
+      name: plan.cniNetwork,
+      plugins: [
+        {
+          type: 'bridge',
+          bridge: plan.bridge,
+          isGateway: true,
+          // no masquerade: nothing leaves this machine (network.ts rejects pod egress)
+          ipMasq: false,
+          hairpinMode: true,
+          ipam: {
+            type: 'host-local',
+            dataDir: plan.paths.cniIpam,
+            ranges: [[{ subnet: plan.nodePodCIDR, gateway: plan.nodePodGateway }]],
+            routes: [{ dst: '0.0.0.0/0' }],
+          },
+        },
+        { type: 'portmap', capabilities: { portMappings: true }, externalSetMarkChain: 'KUBE-MARK-MASQ' },
+      ],
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** The kubelet's resolv.conf: the cluster DNS address only, never the host's resolver. */
+export function resolvConf(plan: LocalPlan): string {
+  return `# probe-conformance local cluster: no resolver outside this machine\nnameserver ${plan.dnsServiceIP}\noptions ndots:5\n`;
+}
+
+export function kubeletConfig(plan: LocalPlan, facts: HostFacts): string {
+  const p = plan.paths;
+  return stringify({
+    apiVersion: 'kubelet.config.k8s.io/v1beta1',
+    kind: 'KubeletConfiguration',
+    address: plan.nodeIP,
+    port: plan.ports.kubelet,
+    readOnlyPort: 0,
+    healthzBindAddress: '127.0.0.1',
+    healthzPort: plan.ports.kubeletHealthz,
+    containerRuntimeEndpoint: `unix://${p.containerdSocket}`,
+    cgroupDriver: 'cgroupfs',
+    // kubelet 1.35+ refuses cgroup v1 unless this is false; 1.34 only warns
+    failCgroupV1: false,
+    failSwapOn: false,
+    ...(facts.negativeOomScoreAdj ? {} : { oomScoreAdj: 0 }),
+    authentication: {
+      anonymous: { enabled: false },
+      webhook: { enabled: true },
+      x509: { clientCAFile: join(p.pki, 'ca.crt') },
+    },
+    authorization: { mode: 'Webhook' },
+    clusterDNS: [plan.dnsServiceIP],
+    clusterDomain: plan.clusterDomain,
+    resolvConf: join(p.config, 'resolv.conf'),
+    // images are imported, never pulled: garbage-collecting them would lose them
+    imageGCHighThresholdPercent: 100,
+    imageGCLowThresholdPercent: 99,
+    evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '1%', 'imagefs.available': '1%', 'nodefs.inodesFree': '1%' },
+    serializeImagePulls: false,
+    podLogsDir: p.podLogs,
+    volumePluginDir: p.kubeletPlugins,
+    rotateCertificates: false,
+    serverTLSBootstrap: false,
+    registerNode: true,
+    nodeStatusReportFrequency: '10s',
+    nodeStatusUpdateFrequency: '10s',
+  });
+}
+
+export function kubeProxyConfig(plan: LocalPlan, facts: HostFacts): string {
+  return stringify({
+    apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
+    kind: 'KubeProxyConfiguration',
+    mode: 'iptables',
+    clientConnection: { kubeconfig: kubeconfigPath(plan, 'kube-proxy') },
+    hostnameOverride: plan.nodeName,
+    bindAddress: plan.nodeIP,
+    healthzBindAddress: `${plan.nodeIP}:${plan.ports.kubeProxyHealthz}`,
+    metricsBindAddress: `127.0.0.1:${plan.ports.kubeProxyMetrics}`,
+    clusterCIDR: plan.podCIDR,
+    nodePortAddresses: [`${plan.nodeIP}/32`],
+    iptables: { masqueradeAll: false, localhostNodePorts: false },
+    // like local-up-cluster: do not touch the host's conntrack sysctls
+    conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
+    ...(facts.negativeOomScoreAdj ? {} : { oomScoreAdj: 0 }),
+  });
+}
+
+/** Writes every config file; returns their paths. */
+export function writeConfigs(plan: LocalPlan, facts: HostFacts): { containerd: string; kubelet: string; kubeProxy: string } {
+  const p = plan.paths;
+  for (const dir of [p.config, p.cniConf, p.cniIpam]) mkdirSync(dir, { recursive: true });
+  const files = {
+    containerd: join(p.config, 'containerd.toml'),
+    kubelet: join(p.config, 'kubelet.yaml'),
+    kubeProxy: join(p.config, 'kube-proxy.yaml'),
+  };
+  writeFileSync(files.containerd, containerdConfig(plan, facts));
+  writeFileSync(files.kubelet, kubeletConfig(plan, facts));
+  writeFileSync(files.kubeProxy, kubeProxyConfig(plan, facts));
+  writeFileSync(join(p.config, 'resolv.conf'), resolvConf(plan));
+  writeFileSync(join(p.cniConf, '10-probe-conformance.conflist'), cniConflist(plan));
+  return files;
+}

@@ -1,0 +1,127 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunConfig } from '../../config.js';
+import type { Log } from '../../log.js';
+import { run } from '../../process/run.js';
+import { KUBELET_LOG_ENV } from '../../report/evidence.js';
+import { NODE_ACCESS_ENV } from '../node-access.js';
+import type { Cluster, ClusterProvider } from '../provider.js';
+import { ensureBinaries, type LocalBinaries } from './binaries.js';
+import { writeConfigs } from './configs.js';
+import { checkHost, checkPortsFree, makeRootShared, type HostFacts } from './host-checks.js';
+import { loadDockerImages } from './images.js';
+import { removeKubeChains } from './iptables.js';
+import { clearPodCgroups, killLeftoverProcesses, unmountAll } from './leftovers.js';
+import { setUpNetwork, tearDownNetwork, type NetworkState } from './network.js';
+import { writePki } from './pki.js';
+import { makePlan, type LocalPlan } from './plan.js';
+import { isRunning, logFile, pidFiles, startCluster, stopDaemons } from './processes.js';
+
+/** What down() needs to undo, kept on disk so a later run can clean up after a killed one. */
+interface StateFile {
+  network?: NetworkState;
+  /** The multi-call binary, for `cri-reset`. */
+  kube?: string;
+}
+
+/**
+ * A single-node cluster of host processes (etcd, control plane, containerd, kubelet,
+ * kube-proxy), built from source and kept on this machine's own addresses. See docs/local-cluster.md.
+ */
+export class LocalProvider implements ClusterProvider {
+  readonly name = 'local';
+  private readonly plan: LocalPlan;
+  private facts?: HostFacts;
+  private binaries?: LocalBinaries;
+
+  constructor(private readonly config: RunConfig) {
+    this.plan = makePlan(config);
+  }
+
+  async up(log: Log): Promise<Cluster> {
+    const plan = this.plan;
+    const facts = await checkHost(plan);
+    this.facts = facts;
+    if (pidFiles(plan).length > 0 || existsSync(plan.paths.stateFile) || existsSync(plan.paths.root)) {
+      log(`cleaning up what an earlier run left in ${plan.paths.root}`);
+      await this.down(log);
+    }
+    await checkPortsFree(plan);
+    const started = Date.now();
+    const binaries = await ensureBinaries(this.config, log);
+    this.binaries = binaries;
+    await makeRootShared(log);
+    mkdirSync(plan.paths.root, { recursive: true });
+    const state: StateFile = { kube: binaries.kube };
+    this.writeState(state);
+    state.network = await setUpNetwork(plan, log);
+    this.writeState(state);
+    await writePki(plan);
+    const files = writeConfigs(plan, facts);
+    const clusterStart = Date.now();
+    await startCluster(plan, binaries, files, facts, log);
+    log(`node ${plan.nodeName} Ready ${((Date.now() - clusterStart) / 1000).toFixed(1)}s after the daemons started (${((Date.now() - started) / 1000).toFixed(1)}s with builds)`);
+    process.env[KUBELET_LOG_ENV] = logFile(plan, 'kubelet');
+    process.env[NODE_ACCESS_ENV] = JSON.stringify({ kind: 'local' });
+    return { kubeconfig: plan.paths.adminKubeconfig, nodes: [plan.nodeName], kubernetesVersion: binaries.kubernetesVersion, provider: this.name };
+  }
+
+  async loadImages(images: string[], log: Log): Promise<void> {
+    await loadDockerImages(this.plan, images, this.facts?.snapshotter ?? 'overlayfs', log);
+  }
+
+  async readNodeFile(_node: string, path: string): Promise<string> {
+    return readFile(path, 'utf8');
+  }
+
+  async collectNodeLogs(dir: string): Promise<void> {
+    mkdirSync(dir, { recursive: true });
+    for (const name of ['kubelet', 'containerd', 'kube-proxy', 'kube-apiserver', 'kube-controller-manager']) {
+      const file = logFile(this.plan, name);
+      if (existsSync(file)) copyFileSync(file, join(dir, `${name}.log`));
+    }
+  }
+
+  /**
+   * Stops everything in the order that leaves nothing behind: kubelet and kube-proxy first
+   * (so nothing recreates pods), then every pod sandbox through the CRI (CNI DEL, netns
+   * unmount), then containerd and the control plane; then leftover processes and mounts,
+   * iptables chains, the network, and the state dirs. Safe to run twice.
+   */
+  async down(log: Log): Promise<void> {
+    const plan = this.plan;
+    await stopDaemons(plan, log, ['kube-proxy', 'kubelet']);
+    if (isRunning(plan, 'containerd')) await this.resetPods(log);
+    await stopDaemons(plan, log);
+    await killLeftoverProcesses(plan, log);
+    await clearPodCgroups(log);
+    await unmountAll(plan, log);
+    await removeKubeChains(log);
+    await tearDownNetwork(plan, this.readState().network, log);
+    rmSync(plan.paths.run, { recursive: true, force: true });
+    rmSync(plan.paths.root, { recursive: true, force: true });
+    delete process.env[KUBELET_LOG_ENV];
+  }
+
+  private async resetPods(log: Log): Promise<void> {
+    const kube = this.binaries?.kube ?? this.readState().kube;
+    if (!kube || !existsSync(kube)) return;
+    const r = await run(kube, ['cri-reset', '--endpoint', `unix://${this.plan.paths.containerdSocket}`, '--timeout', '90s'], { reject: false, timeoutMs: 120_000 });
+    const removed = r.stdout.split('\n').filter(Boolean).length;
+    if (removed > 0) log(`removed ${removed} pod sandbox(es) through the CRI`);
+    if (r.exitCode !== 0) log(`cri-reset failed (exit ${r.exitCode}), continuing: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`);
+  }
+
+  private writeState(state: StateFile): void {
+    writeFileSync(this.plan.paths.stateFile, `${JSON.stringify(state)}\n`);
+  }
+
+  private readState(): StateFile {
+    try {
+      return JSON.parse(readFileSync(this.plan.paths.stateFile, 'utf8')) as StateFile;
+    } catch {
+      return {};
+    }
+  }
+}
