@@ -83,14 +83,15 @@ function logTail(file: string, lines = 1): string {
   }
 }
 
-export async function ensureDockerEngine(log: Log, options: DockerEngineOptions = {}): Promise<void> {
+/** Makes sure a Docker engine answers; returns true when this call started it (so the caller may stop it). */
+export async function ensureDockerEngine(log: Log, options: DockerEngineOptions = {}): Promise<boolean> {
   if (!(await which('docker'))) {
     throw new SetupError('the docker CLI is not installed', 'apt-get install docker.io (or install Docker Engine), then re-run');
   }
   const first = await dockerInfo();
   if (first.ok) {
     log(`docker engine ${first.version} is running`);
-    return;
+    return false;
   }
   const dockerHost = process.env.DOCKER_HOST;
   if (dockerHost && dockerHost !== 'unix:///var/run/docker.sock') {
@@ -125,7 +126,7 @@ export async function ensureDockerEngine(log: Log, options: DockerEngineOptions 
   const foreignPid = readPid(options.dockerPidFile ?? '/var/run/docker.pid');
   if (foreignPid !== undefined && isAlive(foreignPid) && processName(foreignPid).startsWith('dockerd')) {
     log(`dockerd (pid ${foreignPid}) is running but does not answer yet; waiting up to ${timeoutMs / 1000} s`);
-    if (await pollInfo(timeoutMs, undefined)) return;
+    if (await pollInfo(timeoutMs, undefined)) return false;
     throw new SetupError(
       `dockerd (pid ${foreignPid}, not started by this suite) did not answer \`docker info\` within ${timeoutMs / 1000} s`,
       'check that engine (its log, `docker info`) or stop it so the suite can start its own',
@@ -173,6 +174,7 @@ export async function ensureDockerEngine(log: Log, options: DockerEngineOptions 
   }
   const info = await dockerInfo();
   log(`started dockerd ${info.version} (pid ${daemon.pid}, log ${logFile})`);
+  return true;
 }
 
 /** Polls `docker info` every 500 ms until it answers (true), the deadline passes or `gaveUp()` (false). */

@@ -1,25 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { readConfig, type RunConfig } from '../config.js';
+import { readConfig } from '../config.js';
 import { ensureDockerEngine } from '../docker/engine.js';
 import { describeError } from '../errors.js';
 import { buildDemoImages } from '../images/build.js';
 import { consoleLog } from '../log.js';
 import { killAllRunning } from '../process/run.js';
 import { createProvider } from '../providers/create.js';
-import type { ClusterProvider } from '../providers/provider.js';
 import { RUN_ENV } from './run-env.js';
+import { stopEverything, type SetupState } from './shutdown.js';
 
-/** Shared with global teardown (same process). */
-export interface SetupState {
-  provider?: ClusterProvider;
-  config: RunConfig;
-}
-declare global {
-  // eslint-disable-next-line no-var
-  var __probeSetup: SetupState | undefined;
-}
 
 function onInterrupt(state: SetupState): void {
   let stopping = false;
@@ -30,7 +21,7 @@ function onInterrupt(state: SetupState): void {
       const log = consoleLog('interrupt');
       log(`${signal}: stopping${state.config.keepCluster ? ' (the cluster is kept: PROBE_KEEP_CLUSTER)' : ' the cluster'}...`);
       killAllRunning();
-      const down = state.provider && !state.config.keepCluster ? state.provider.down(log) : Promise.resolve();
+      const down = state.config.keepCluster ? Promise.resolve() : stopEverything(state, log);
       void down.catch((e: unknown) => log(describeError(e))).finally(() => process.exit(130));
     });
   }
@@ -51,7 +42,7 @@ export default async function globalSetup(): Promise<void> {
   mkdirSync(config.reportsDir, { recursive: true });
   const started = Date.now();
   try {
-    await ensureDockerEngine(log);
+    state.startedDocker = await ensureDockerEngine(log);
     const baseMode = (process.env.PROBE_IMAGE_BASES as 'official' | 'offline' | undefined) ?? (config.provider === 'local' ? 'offline' : 'official');
     const images = await buildDemoImages({ baseMode, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log });
     const provider = createProvider(config);

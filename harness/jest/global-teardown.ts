@@ -1,6 +1,7 @@
 import { describeError } from '../errors.js';
 import { writeClaimsReport } from '../report/claims.js';
 import { consoleLog } from '../log.js';
+import { stopEverything } from './shutdown.js';
 import { RUN_ENV } from './run-env.js';
 
 /** Writes the per-claim report, then stops the cluster (unless PROBE_KEEP_CLUSTER is set). */
@@ -18,13 +19,13 @@ export default async function globalTeardown(): Promise<void> {
       log(`could not write the claims report: ${describeError(e)}`);
     }
   }
-  if (!state?.provider) return;
+  if (!state) return;
   if (state.config.keepCluster) {
-    log(`cluster kept (PROBE_KEEP_CLUSTER): KUBECONFIG=${process.env[RUN_ENV.kubeconfig]}`);
+    if (state.provider) log(`cluster kept (PROBE_KEEP_CLUSTER): KUBECONFIG=${process.env[RUN_ENV.kubeconfig]}`);
     return;
   }
   try {
-    await state.provider.down(log);
+    await stopEverything(state, log);
   } catch (e) {
     log(`could not stop the cluster cleanly: ${describeError(e)}`);
   }
