@@ -8,6 +8,8 @@ export interface Held {
   /** Timeline time (ms since scenario start) at which the conditions were first seen to hold. */
   t: number;
   observed: string;
+  /** True when they already held at the very first check (so `t` is only an upper bound). */
+  atFirstCheck: boolean;
 }
 
 export class ExpectationFailed extends Error {
@@ -53,7 +55,7 @@ async function watchConditions(view: ClusterView, conditions: Condition[], ms: n
         samples++;
         if (mode === 'eventually') {
           if (check.ok) {
-            result = { t, observed: check.observed };
+            result = { t, observed: check.observed, atFirstCheck: samples === 1 };
             return finish();
           }
           if (Date.now() >= deadline) {
@@ -69,7 +71,7 @@ async function watchConditions(view: ClusterView, conditions: Condition[], ms: n
             return finish();
           }
           if (Date.now() >= deadline) {
-            result = { t, observed: `held for ${(ms / 1000).toFixed(1)}s (${samples} checks): ${check.observed}` };
+            result = { t, observed: `held for ${(ms / 1000).toFixed(1)}s (${samples} checks): ${check.observed}`, atFirstCheck: false };
             return finish();
           }
         }

@@ -7,6 +7,7 @@ import type { ScenarioContext, StepOutcome } from './context.js';
 import type { LoadedScenario } from './load.js';
 import { probeLookupFor } from './probe-lookup.js';
 import type { Step } from './schema.js';
+import { waitSummary } from './step-summary.js';
 import { applyStep } from './steps/apply.js';
 import { deleteStep } from './steps/delete.js';
 import { execStep } from './steps/exec.js';
@@ -39,6 +40,9 @@ export interface ScenarioResult {
   steps: StepResult[];
   timeline: ClusterRecorder['timeline']['entries'];
 }
+
+/** How often a long step prints that it is still waiting. */
+const PROGRESS_EVERY_MS = 30_000;
 
 export function stepKind(step: Step): string {
   for (const k of ['apply', 'delete', 'exec', 'http', 'nodeFile', 'logs', 'expect', 'holds']) if (k in step) return k;
@@ -99,6 +103,10 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
         view.timeline.add('step', label, 'started');
         opts.log(`${scenario.id}: step ${index + 1}/${scenario.spec.steps.length} ${label}`);
         const base = { index, kind, ...(step.name ? { name: step.name } : {}), claim: step.claim ?? defaultClaim, startedAt };
+        const heartbeat = setInterval(() => {
+          const elapsed = Math.round((Date.now() - view.timeline.startedAt - startedAt) / 1000);
+          opts.log(`${scenario.id}: step ${index + 1}/${scenario.spec.steps.length} ${label}: waiting for ${waitSummary(step)} (${elapsed}s)`);
+        }, PROGRESS_EVERY_MS);
         try {
           const outcome = await runStep(ctx, step);
           const endedAt = Date.now() - view.timeline.startedAt;
@@ -110,6 +118,8 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
           view.timeline.add('step', label, `FAILED: ${message}`);
           result.steps.push({ ...base, ok: false, endedAt: Date.now() - view.timeline.startedAt, observed: message });
           throw new Error(`step ${index + 1} (${label}) failed: ${message}`);
+        } finally {
+          clearInterval(heartbeat);
         }
       }
     })();

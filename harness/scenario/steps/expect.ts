@@ -40,6 +40,13 @@ export async function expectStep(ctx: ScenarioContext, spec: ExpectSpec): Promis
   const held = await eventually(ctx.view, conditions, Math.max(0, ref + max * 1000 - now) + 1_000);
   const elapsed = (held.t - ref) / 1000;
   const window = `[${min.toFixed(1)}s, ${max.toFixed(1)}s] after ${spec.since}`;
+  if (held.atFirstCheck && elapsed >= min) {
+    // It happened at some unknown moment before this step began: the lower bound cannot be proven.
+    throw new Error(
+      `already true when this timed step began (${elapsed.toFixed(1)}s after ${spec.since}), so when it happened cannot be measured; ` +
+        `start the timed step before it can happen (e.g. right after the step it is measured from): ${held.observed}`,
+    );
+  }
   if (elapsed < min || elapsed > max) {
     throw new Error(`happened ${elapsed.toFixed(1)}s after ${spec.since}, outside ${window}: ${held.observed}`);
   }
