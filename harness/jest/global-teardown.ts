@@ -13,6 +13,7 @@ export default async function globalTeardown(): Promise<void> {
       const file = writeClaimsReport(state.config.repoRoot, state.config.reportsDir, {
         kubernetesVersion: process.env[RUN_ENV.kubernetesVersion] ?? 'unknown',
         provider: process.env[RUN_ENV.provider] ?? state.config.provider,
+        nodes: (process.env[RUN_ENV.nodes] ?? '').split(',').filter(Boolean).length || 1,
       });
       log(`claims report: ${file}`);
     } catch (e) {

@@ -8,17 +8,25 @@ export interface ClaimRow {
   source: string;
   text: string;
   verdict: 'confirmed' | 'refuted';
+  /** What the cluster does instead, for refuted claims. */
+  actually?: string;
   scenario: string;
   /** passed: the cluster behaved as the declared verdict says; failed: it did not; not run. */
   outcome: 'passed' | 'failed' | 'not run';
+  /** Why it was not run (e.g. needs 2 nodes). */
+  notRunReason?: string;
+  /** Timed steps first (their measured windows), then the other observations, shortened. */
   evidence: string[];
   durationSeconds?: number;
 }
 
+const MAX_EVIDENCE = 5;
+const shorten = (s: string, n = 220) => (s.length > n ? `${s.slice(0, n - 3)}...` : s);
+
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** One row per claim of every scenario folder, from the results the scenarios wrote. */
-export function claimRows(repoRoot: string, reportsDir: string): ClaimRow[] {
+export function claimRows(repoRoot: string, reportsDir: string, nodes = 1): ClaimRow[] {
   const rows: ClaimRow[] = [];
   for (const dir of discoverScenarioDirs(join(repoRoot, 'scenarios'))) {
     let scenario;
@@ -31,14 +39,25 @@ export function claimRows(repoRoot: string, reportsDir: string): ClaimRow[] {
     const result = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ScenarioResult) : undefined;
     for (const claim of scenario.spec.claims) {
       const steps = result?.steps.filter((s) => s.claim === claim.id && (s.kind !== 'apply' || !s.ok)) ?? [];
+      const timed = steps.filter((s) => s.ok && s.measured?.seconds !== undefined);
+      const failed = steps.filter((s) => !s.ok).map((s) => `FAILED: ${shorten(oneLine(s.observed), 400)}`);
+      const others = steps.filter((s) => s.ok && !timed.includes(s)).map((s) => shorten(oneLine(s.observed)));
+      const needs = scenario.spec.needs?.nodes ?? 1;
       rows.push({
         claim: claim.id,
         source: claim.source,
         text: oneLine(claim.text),
         verdict: claim.verdict,
+        ...(claim.actually ? { actually: oneLine(claim.actually) } : {}),
         scenario: scenario.id,
         outcome: !result ? 'not run' : result.passed ? 'passed' : 'failed',
-        evidence: [...steps.map((s) => `${s.ok ? '' : 'FAILED '}${oneLine(s.observed)}`), ...(result?.error && !steps.some((s) => !s.ok) ? [result.error] : [])],
+        ...(!result ? { notRunReason: needs > nodes ? `needs ${needs} nodes, the cluster has ${nodes}` : 'no result (not selected, or the run stopped)' } : {}),
+        evidence: [
+          ...failed,
+          ...(result?.error && failed.length === 0 ? [shorten(result.error, 400)] : []),
+          ...timed.map((s) => `${s.name ?? s.kind}: ${s.measured!.seconds}s, window [${s.measured!.min}s, ${s.measured!.max}s]`),
+          ...others,
+        ].slice(0, MAX_EVIDENCE),
         ...(result ? { durationSeconds: Math.round(result.durationMs / 100) / 10 } : {}),
       });
     }
@@ -48,19 +67,29 @@ export function claimRows(repoRoot: string, reportsDir: string): ClaimRow[] {
 
 const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
-export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { kubernetesVersion: string; provider: string }): string {
-  const rows = claimRows(repoRoot, reportsDir);
+function observed(r: ClaimRow): string {
+  if (r.outcome === 'not run') return `not run: ${r.notRunReason}`;
+  if (r.outcome === 'failed') return `differs from the declared verdict (see evidence)`;
+  return r.verdict === 'confirmed' ? 'as the article says' : `not as the article says: ${r.actually ?? ''}`;
+}
+
+export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { kubernetesVersion: string; provider: string; nodes?: number }): string {
+  const rows = claimRows(repoRoot, reportsDir, meta.nodes ?? 1);
+  const count = (f: (r: ClaimRow) => boolean) => rows.filter(f).length;
   writeFileSync(join(reportsDir, 'claims.json'), JSON.stringify({ ...meta, generatedAt: new Date().toISOString(), claims: rows }, null, 2));
   const lines = [
     `# Claims: what the cluster did`,
     '',
     `Kubernetes ${meta.kubernetesVersion} (provider: ${meta.provider}), ${new Date().toISOString()}.`,
     '',
-    '| claim | article | claim in short | declared verdict | outcome | evidence |',
-    '|---|---|---|---|---|---|',
+    `${rows.length} claim rows: ${count((r) => r.outcome === 'passed')} behaved as declared, ${count((r) => r.outcome === 'failed')} did not, ${count((r) => r.outcome === 'not run')} not run. ` +
+      `Declared: ${count((r) => r.verdict === 'confirmed')} confirmed, ${count((r) => r.verdict === 'refuted')} refuted (the article is wrong there).`,
+    '',
+    '| claim | article | claim in short | declared verdict | what the cluster did | outcome | key evidence |',
+    '|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.claim} | ${r.source.slice(0, 3)} | ${cell(r.text.length > 160 ? `${r.text.slice(0, 157)}...` : r.text)} | ${r.verdict} | ${r.outcome}${r.durationSeconds !== undefined ? ` (${r.durationSeconds}s)` : ''} | ${cell(r.evidence.join('<br>'))} |`,
+        `| ${r.claim} | ${r.source.slice(0, 3)} | ${cell(shorten(r.text, 160))} | ${r.verdict} | ${cell(observed(r))} | ${r.outcome}${r.durationSeconds !== undefined ? ` (${r.durationSeconds}s)` : ''} | ${cell(r.evidence.join('<br>'))} |`,
     ),
     '',
   ];

@@ -2,7 +2,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../../config.js';
+import { SetupError } from '../../errors.js';
 import type { Log } from '../../log.js';
+import { isAlive } from '../../process/daemon.js';
 import { run } from '../../process/run.js';
 import { KUBELET_LOG_ENV } from '../../report/evidence.js';
 import { NODE_ACCESS_ENV } from '../node-access.js';
@@ -43,6 +45,7 @@ export class LocalProvider implements ClusterProvider {
     const plan = this.plan;
     const facts = await checkHost(plan);
     this.facts = facts;
+    this.refuseIfInUse();
     if (pidFiles(plan).length > 0 || existsSync(plan.paths.stateFile) || existsSync(plan.paths.root)) {
       log(`cleaning up what an earlier run left in ${plan.paths.root}`);
       await this.down(log);
@@ -53,6 +56,7 @@ export class LocalProvider implements ClusterProvider {
     this.binaries = binaries;
     await makeRootShared(log);
     mkdirSync(plan.paths.root, { recursive: true });
+    writeFileSync(this.ownerFile(), `${process.pid}\n`);
     const state: StateFile = { kube: binaries.kube };
     this.writeState(state);
     state.network = await setUpNetwork(plan, log);
@@ -111,6 +115,26 @@ export class LocalProvider implements ClusterProvider {
     const removed = r.stdout.split('\n').filter(Boolean).length;
     if (removed > 0) log(`removed ${removed} pod sandbox(es) through the CRI`);
     if (r.exitCode !== 0) log(`cri-reset failed (exit ${r.exitCode}), continuing: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`);
+  }
+
+  private ownerFile(): string {
+    return join(this.plan.paths.root, 'owner.pid');
+  }
+
+  /** Another run that is still alive owns the cluster: cleaning it up would pull it from under that run. */
+  private refuseIfInUse(): void {
+    let pid: number;
+    try {
+      pid = Number(readFileSync(this.ownerFile(), 'utf8').trim());
+    } catch {
+      return;
+    }
+    if (Number.isInteger(pid) && pid > 1 && pid !== process.pid && isAlive(pid)) {
+      throw new SetupError(
+        `the local cluster in ${this.plan.paths.root} is in use by another run (pid ${pid})`,
+        `wait for that run to finish, or stop it (kill ${pid}; its cluster is then removed by the next run)`,
+      );
+    }
   }
 
   private writeState(state: StateFile): void {
