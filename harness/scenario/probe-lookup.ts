@@ -10,16 +10,24 @@ const DEFAULTS: Record<string, number> = { initialDelaySeconds: 0, periodSeconds
  * (as the API server stored them), so time bounds follow the manifest without repeating it.
  */
 export function probeLookupFor(view: ClusterView): ProbeLookup {
-  return (probe, container, field) => {
+  return (probe, ref, field) => {
     const key = `${probe}Probe` as 'livenessProbe' | 'readinessProbe' | 'startupProbe';
+    const [podName, container] = ref.includes('/') ? (ref.split('/', 2) as [string, string]) : [undefined, ref];
+    const values = new Map<string, number>();
     for (const pod of view.lastSeenPods.values()) {
+      if (podName !== undefined && pod.metadata?.name !== podName) continue;
       const c = pod.spec?.containers.find((x: k8s.V1Container) => x.name === container);
       const p = c?.[key] as Record<string, unknown> | undefined;
       if (!p) continue;
-      const v = p[field] ?? DEFAULTS[field];
-      if (typeof v !== 'number') throw new Error(`${probe}[${container}].${field} is not set`);
-      return v;
+      // a probe without its own grace period uses the pod's (default 30 s)
+      const v = p[field] ?? (field === 'terminationGracePeriodSeconds' ? (pod.spec?.terminationGracePeriodSeconds ?? 30) : DEFAULTS[field]);
+      if (typeof v !== 'number') throw new Error(`${probe}[${ref}].${field} is not set`);
+      values.set(pod.metadata?.name ?? '?', v);
     }
-    throw new Error(`no pod has a container "${container}" with a ${probe} probe (yet)`);
+    if (values.size === 0) throw new Error(`no pod has a container "${ref}" with a ${probe} probe (yet)`);
+    if (new Set(values.values()).size > 1) {
+      throw new Error(`${probe}[${ref}].${field} differs between pods ${[...values.keys()].join(', ')}: write ${probe}[<pod>/${container}]`);
+    }
+    return [...values.values()][0]!;
   };
 }

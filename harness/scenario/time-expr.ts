@@ -1,6 +1,7 @@
 /**
  * Durations ("500ms", "30s", "2m") and time-bound expressions over them and the live pod's
- * probe settings, e.g. "liveness[web].initialDelaySeconds + liveness[web].periodSeconds * 3 + 5s".
+ * probe settings, e.g. "liveness[web].initialDelaySeconds + liveness[web].periodSeconds * 3 + 5s"
+ * (`liveness[pod/container]` when several pods have a container of that name).
  * Every value is in seconds; a bare number is a count (or seconds).
  */
 export type ProbeLookup = (probe: string, container: string, field: string) => number;
@@ -19,7 +20,7 @@ const PROBE_FIELDS = ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 
 
 function tokenize(text: string, lookup?: ProbeLookup): Token[] {
   const tokens: Token[] = [];
-  const re = /\s*(?:(\d+(?:\.\d+)?(?:ms|s|m|h)?)|(liveness|readiness|startup)\[([a-z0-9.-]+)\]\.([A-Za-z]+)|([-+*()]))/y;
+  const re = /\s*(?:(\d+(?:\.\d+)?(?:ms|s|m|h)?)|(liveness|readiness|startup)\[([a-z0-9.-]+(?:\/[a-z0-9.-]+)?)\]\.([A-Za-z]+)|([-+*()]))/y;
   let pos = 0;
   while (pos < text.length) {
     if (/^\s*$/.test(text.slice(pos))) break;
