@@ -19,6 +19,8 @@ export interface RunConfig {
   stateDir: string;
   reportsDir: string;
   repoRoot: string;
+  /** off: scenarios as written; only: just their mutations (each must fail); also: both. */
+  mutations: 'off' | 'only' | 'also';
 }
 
 function flag(name: string): boolean {
@@ -39,6 +41,10 @@ export function readConfig(): RunConfig {
     );
   }
   const root = repoRoot();
+  const mutations = (process.env.PROBE_MUTATIONS ?? 'off') as RunConfig['mutations'];
+  if (!['off', 'only', 'also'].includes(mutations)) {
+    throw new SetupError(`unknown PROBE_MUTATIONS=${process.env.PROBE_MUTATIONS}`, 'use off (default), only or also');
+  }
   return {
     provider,
     keepCluster: flag('PROBE_KEEP_CLUSTER'),
@@ -46,5 +52,6 @@ export function readConfig(): RunConfig {
     stateDir: process.env.PROBE_STATE_DIR ?? '/var/lib/probe-conformance',
     reportsDir: process.env.PROBE_REPORTS_DIR ?? join(root, 'reports'),
     repoRoot: root,
+    mutations,
   };
 }

@@ -39,6 +39,7 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__probeSetup = state;
   onInterrupt(state);
   rmSync(join(config.reportsDir, 'scenarios'), { recursive: true, force: true });
+  rmSync(join(config.reportsDir, 'mutations'), { recursive: true, force: true });
   mkdirSync(config.reportsDir, { recursive: true });
   const started = Date.now();
   try {

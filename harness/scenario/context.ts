@@ -16,6 +16,8 @@ export interface ScenarioContext {
   stepTimes: Map<string, number>;
   log: Log;
   probeLookup: ProbeLookup;
+  /** Manifest file -> file applied instead (a mutation run). */
+  manifestOverrides: Record<string, string>;
 }
 
 /** What a step reports: evidence, in words, of what the cluster did. */

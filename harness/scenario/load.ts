@@ -102,6 +102,13 @@ export function loadScenario(dir: string, repoRoot = process.cwd()): LoadedScena
       problems.push(`steps[${i}].claim: "${step.claim}" is not one of this scenario's claims (${spec.claims.map((c) => c.id).join(', ')})`);
     }
   });
+  const applied = new Set(spec.steps.flatMap((st) => stepFiles(st)));
+  (spec.mutations ?? []).forEach((m, i) => {
+    for (const [from, to] of Object.entries(m.replace)) {
+      if (!applied.has(from)) problems.push(`mutations[${i}].replace: ${from} is not a manifest any apply step uses`);
+      if (!existsSync(join(dir, to))) problems.push(`mutations[${i}].replace: mutated manifest ${to} not found in ${relative(repoRoot, dir)}`);
+    }
+  });
   const ids = spec.claims.map((c) => c.id);
   if (new Set(ids).size !== ids.length) problems.push(`claims: a claim ID appears twice`);
   if (problems.length) throw new ScenarioFileError(shown, problems);

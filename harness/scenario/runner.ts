@@ -6,7 +6,7 @@ import type { NodeAccess } from '../providers/node-access.js';
 import type { ScenarioContext, StepOutcome } from './context.js';
 import type { LoadedScenario } from './load.js';
 import { probeLookupFor } from './probe-lookup.js';
-import type { Step } from './schema.js';
+import type { Mutation, Step } from './schema.js';
 import { waitSummary } from './step-summary.js';
 import { applyStep } from './steps/apply.js';
 import { deleteStep } from './steps/delete.js';
@@ -68,6 +68,8 @@ export interface RunScenarioOptions {
   /** Called before the namespace is removed when the scenario failed: collect evidence. */
   onFailure?: (ctx: ScenarioContext, result: ScenarioResult) => Promise<void>;
   keepNamespace?: boolean;
+  /** Run a broken variant instead of the scenario as written. */
+  mutation?: Mutation;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
     stepTimes: new Map(),
     log: opts.log,
     probeLookup: probeLookupFor(view),
+    manifestOverrides: opts.mutation?.replace ?? {},
   };
   const result: ScenarioResult = { id: scenario.id, title: scenario.spec.title, namespace, passed: false, durationMs: 0, steps: [], timeline: view.timeline.entries };
   const defaultClaim = scenario.spec.claims[0]!.id;

@@ -206,6 +206,18 @@ export const Claim = z.strictObject({
   actually: z.string().optional(),
 });
 
+/**
+ * A deliberately broken variant (probe removed, threshold raised...) that must make the scenario
+ * FAIL: proof that the scenario observes the cluster rather than passing whatever happens.
+ */
+export const Mutation = z
+  .strictObject({
+    name: z.string().min(1),
+    /** Manifest files of the scenario -> the mutated files used instead (paths relative to the folder). */
+    replace: z.record(z.string().min(1), z.string().min(1)),
+  })
+  .meta({ id: 'Mutation' });
+
 export const Scenario = z.strictObject({
   $schema: z.string().optional(),
   title: z.string().min(1),
@@ -215,6 +227,9 @@ export const Scenario = z.strictObject({
   /** Upper bound for the whole scenario. */
   timeout: Duration.default('5m'),
   steps: z.array(Step).min(1),
+  /** Broken variants that must make the scenario fail (run with PROBE_MUTATIONS=only). */
+  mutations: z.array(Mutation).optional(),
 });
+export type Mutation = z.infer<typeof Mutation>;
 export type Scenario = z.infer<typeof Scenario>;
 export type Claim = z.infer<typeof Claim>;

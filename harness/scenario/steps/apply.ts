@@ -7,7 +7,7 @@ export async function applyStep(ctx: ScenarioContext, files: string | string[]):
   const list = Array.isArray(files) ? files : [files];
   const applied: string[] = [];
   for (const f of list) {
-    const objects = readManifests(join(ctx.dir, f), ctx.namespace);
+    const objects = readManifests(join(ctx.dir, ctx.manifestOverrides[f] ?? f), ctx.namespace);
     await applyObjects(ctx.kube, objects);
     applied.push(...objects.map((o) => `${o.kind}/${o.metadata?.name}`));
   }
