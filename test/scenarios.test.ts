@@ -7,7 +7,7 @@ import { consoleLog } from '../harness/log.js';
 import { nodeAccessFromEnv } from '../harness/providers/node-access.js';
 import { collectEvidence, writeResult } from '../harness/report/evidence.js';
 import { discoverScenarioDirs, loadScenario, type LoadedScenario } from '../harness/scenario/load.js';
-import { runScenario, type ScenarioResult } from '../harness/scenario/runner.js';
+import { runScenario } from '../harness/scenario/runner.js';
 import { parseDuration } from '../harness/scenario/time-expr.js';
 
 // Every folder under scenarios/ is one test. A folder whose scenario.yaml is invalid is a
@@ -15,10 +15,6 @@ import { parseDuration } from '../harness/scenario/time-expr.js';
 const config = readConfig();
 const env = readRunEnv();
 const dirs = discoverScenarioDirs(join(repoRoot(), 'scenarios'));
-
-function timelineText(result: ScenarioResult): string {
-  return result.timeline.map((e) => `${(e.t / 1000).toFixed(1).padStart(7)}s  ${e.kind.padEnd(9)} ${e.subject}: ${e.text}`).join('\n');
-}
 
 function tryLoad(dir: string): LoadedScenario | Error {
   try {
@@ -57,7 +53,7 @@ describe('scenarios', () => {
             if ('setupError' in env) throw new Error(`no cluster for this scenario: ${env.setupError}`);
             const result = await runScenario(loaded, { kube: connect(env.kubeconfig), nodes: nodeAccessFromEnv(), runId: env.runId, log: consoleLog(`${loaded.id} mutated`), mutation });
             const id = `${loaded.id}--mutation-${mutation.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
-            writeResult(join(config.reportsDir, 'mutations'), { ...result, id }, timelineText(result));
+            writeResult(join(config.reportsDir, 'mutations'), { ...result, id });
             if (result.passed) throw new Error(`the scenario still passed with "${mutation.name}": it does not detect that change`);
           },
           timeoutMs,
@@ -77,7 +73,7 @@ describe('scenarios', () => {
           log: consoleLog(loaded.id),
           onFailure: (ctx, r) => collectEvidence(ctx, r, config.reportsDir),
         });
-        writeResult(config.reportsDir, result, timelineText(result));
+        writeResult(config.reportsDir, result);
         if (!result.passed) {
           throw new Error(`${result.error}\n  evidence: ${join(config.reportsDir, 'scenarios', loaded.id)}/`);
         }

@@ -11,7 +11,6 @@ import { createProvider } from '../providers/create.js';
 import { RUN_ENV } from './run-env.js';
 import { stopEverything, type SetupState } from './shutdown.js';
 
-
 function onInterrupt(state: SetupState): void {
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

@@ -57,8 +57,10 @@ export async function collectEvidence(ctx: ScenarioContext, result: ScenarioResu
 }
 
 /** The result (steps, evidence, timeline) of every scenario, failed or not. */
-export function writeResult(reportsDir: string, result: ScenarioResult, timelineText: string): void {
+/** Writes result.json and timeline.txt (one line per timeline entry: seconds, kind, subject, text). */
+export function writeResult(reportsDir: string, result: ScenarioResult): void {
   const dir = scenarioReportDir(reportsDir, result.id);
   writeFileSync(join(dir, 'result.json'), JSON.stringify(result, null, 2));
-  writeFileSync(join(dir, 'timeline.txt'), timelineText + '\n');
+  const timeline = result.timeline.map((e) => `${(e.t / 1000).toFixed(1).padStart(7)}s  ${e.kind.padEnd(9)} ${e.subject}: ${e.text}`);
+  writeFileSync(join(dir, 'timeline.txt'), `${timeline.join('\n')}\n`);
 }

@@ -1,21 +1,15 @@
 // Contract of images/busybox: busybox's own sh/cat/wget..., so exec probes print the articles'
 // messages, and a harmless default command.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import { BUILD_TIMEOUT_MS, buildForTest, ContainerSet, containerState } from './support.js';
+import { containerState, imageUnderTest } from './support.js';
 
-let image = '';
-const containers = new ContainerSet();
-
-beforeAll(async () => {
-  image = (await buildForTest('busybox'))['busybox']!;
-}, BUILD_TIMEOUT_MS);
-
-afterAll(() => containers.stopAll(), 60_000);
+const demo = imageUnderTest('busybox');
+const { containers } = demo;
 
 async function start(command?: string[]): Promise<StartedTestContainer> {
-  let g = new GenericContainer(image);
+  let g = new GenericContainer(demo.image);
   if (command) g = g.withCommand(command);
   return containers.add(await g.withStartupTimeout(60_000).start());
 }

@@ -1,32 +1,16 @@
 // Contract of images/nginx (see its Dockerfile and entrypoint.sh): per-container ports in a shared
 // network namespace (article 002), the article commands `nginx -s stop`, `pkill nginx`,
 // `rm index.html`, `sed -i s/80/8080/ ...; nginx -s reload` (articles 000, 001).
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import {
-  BUILD_TIMEOUT_MS,
-  buildForTest,
-  ContainerSet,
-  containerState,
-  eventually,
-  httpGet,
-  logsOf,
-  waitForExit,
-  waitForHttp,
-} from './support.js';
+import { containerState, eventually, httpGet, imageUnderTest, logsOf, waitForExit, waitForHttp } from './support.js';
 
-let image = '';
-const containers = new ContainerSet();
-
-beforeAll(async () => {
-  image = (await buildForTest('nginx'))['nginx']!;
-}, BUILD_TIMEOUT_MS);
-
-afterAll(() => containers.stopAll(), 60_000);
+const demo = imageUnderTest('nginx');
+const { containers } = demo;
 
 async function start(env: Record<string, string>, ports: number[]): Promise<StartedTestContainer> {
   return containers.add(
-    await new GenericContainer(image)
+    await new GenericContainer(demo.image)
       .withEnvironment(env)
       .withExposedPorts(...ports)
       .withWaitStrategy(Wait.forLogMessage(/start worker process/))
@@ -48,7 +32,7 @@ describe('nginx', () => {
     const first = await start({ NGINX_PORT: '8080', NGINX_NAME: 'first' }, [8080, 8081]);
     // The second container joins the first one's network namespace, as containers of one pod do.
     const second = containers.add(
-      await new GenericContainer(image)
+      await new GenericContainer(demo.image)
         .withEnvironment({ NGINX_PORT: '8081', NGINX_NAME: 'second' })
         .withNetworkMode(`container:${first.getId()}`)
         .withWaitStrategy(Wait.forLogMessage(/start worker process/))

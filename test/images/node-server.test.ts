@@ -1,23 +1,17 @@
 // Contract of images/node-server (see its Dockerfile): count mode, time mode, header and path
 // gates, request log lines, SIGTERM handling. Runs the real image with testcontainers.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { run } from '../../harness/process/run.js';
-import { BUILD_TIMEOUT_MS, buildForTest, ContainerSet, containerState, httpGet, logsOf, waitForExit } from './support.js';
+import { containerState, httpGet, imageUnderTest, logsOf, waitForExit } from './support.js';
 
-let image = '';
-const containers = new ContainerSet();
-
-beforeAll(async () => {
-  image = (await buildForTest('node-server'))['node-server']!;
-}, BUILD_TIMEOUT_MS);
-
-afterAll(() => containers.stopAll(), 60_000);
+const demo = imageUnderTest('node-server');
+const { containers } = demo;
 
 async function start(env: Record<string, string>, port = 8080): Promise<{ c: StartedTestContainer; url: string }> {
   const c = containers.add(
-    await new GenericContainer(image)
+    await new GenericContainer(demo.image)
       .withEnvironment(env)
       .withExposedPorts(port)
       .withWaitStrategy(Wait.forLogMessage(`http server started on ${port}`))
@@ -117,7 +111,7 @@ describe('node-server', () => {
 
   test('a bad setting stops the server with a message instead of guessing', async () => {
     // A container that exits at once: plain `docker run --rm` (testcontainers treats the exit as a failed start).
-    const r = await run('docker', ['run', '--rm', '-e', 'FAIL_AFTER_REQUESTS=five', image], { reject: false, timeoutMs: 60_000 });
+    const r = await run('docker', ['run', '--rm', '-e', 'FAIL_AFTER_REQUESTS=five', demo.image], { reject: false, timeoutMs: 60_000 });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('node-server: FAIL_AFTER_REQUESTS=five is not a non-negative integer');
   }, 90_000);

@@ -2,6 +2,7 @@
 import { request } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { StartedTestContainer } from 'testcontainers';
+import { afterAll, beforeAll } from '@jest/globals';
 import { readConfig } from '../../harness/config.js';
 import { ensureDockerEngine } from '../../harness/docker/engine.js';
 import { baseModeFromEnv, buildDemoImages, listDemoImages } from '../../harness/images/build.js';
@@ -106,4 +107,17 @@ export async function eventually(what: string, fn: () => Promise<boolean>, timeo
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
     await delay(250);
   }
+}
+
+/**
+ * The image of one images/ folder, built before a test file's tests, with the containers those
+ * tests start, stopped after them.
+ */
+export function imageUnderTest(folder: string): { image: string; containers: ContainerSet } {
+  const fixture = { image: '', containers: new ContainerSet() };
+  beforeAll(async () => {
+    fixture.image = (await buildForTest(folder))[folder]!;
+  }, BUILD_TIMEOUT_MS);
+  afterAll(() => fixture.containers.stopAll(), 60_000);
+  return fixture;
 }

@@ -54,6 +54,11 @@ export async function killLeftoverProcesses(plan: LocalPlan, log: Log): Promise<
   const pids = processesUsing(plan);
   if (pids.length === 0) return;
   log(`killing ${pids.length} leftover process(es) of the cluster: ${pids.join(' ')}`);
+  await killAndWait(pids);
+}
+
+/** SIGKILLs the pids and waits (up to 5 s) until they are gone. */
+async function killAndWait(pids: number[]): Promise<void> {
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -104,15 +109,7 @@ export async function clearPodCgroups(log: Log): Promise<void> {
   }
   if (pids.size > 0) {
     log(`killing ${pids.size} process(es) left in pod cgroups`);
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-    const deadline = Date.now() + 5_000;
-    while ([...pids].some(isAlive) && Date.now() < deadline) await delay(100);
+    await killAndWait([...pids]);
   }
   for (const dir of dirs) await run('rmdir', [dir], { reject: false });
 }

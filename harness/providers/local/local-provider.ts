@@ -18,7 +18,7 @@ import { clearPodCgroups, killLeftoverProcesses, unmountAll } from './leftovers.
 import { setUpNetwork, tearDownNetwork, type NetworkState } from './network.js';
 import { writePki } from './pki.js';
 import { makePlan, type LocalPlan } from './plan.js';
-import { isRunning, logFile, pidFiles, startCluster, stopDaemons } from './processes.js';
+import { isRunning, logFile, startCluster, stopDaemons } from './processes.js';
 
 /** What down() needs to undo, kept on disk so a later run can clean up after a killed one. */
 interface StateFile {
@@ -46,7 +46,8 @@ export class LocalProvider implements ClusterProvider {
     const facts = await checkHost(plan);
     this.facts = facts;
     this.refuseIfInUse();
-    if (pidFiles(plan).length > 0 || existsSync(plan.paths.stateFile) || existsSync(plan.paths.root)) {
+    // pid files and the state file live under the root: its presence is what an earlier run left
+    if (existsSync(plan.paths.root)) {
       log(`cleaning up what an earlier run left in ${plan.paths.root}`);
       await this.down(log);
     }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SetupError } from '../../errors.js';
 import type { Log } from '../../log.js';
@@ -276,8 +276,3 @@ export async function stopDaemons(plan: LocalPlan, log: Log, names: readonly Dae
   }
 }
 
-/** Pid files left in the state dir (e.g. by an interrupted run). */
-export function pidFiles(plan: LocalPlan): string[] {
-  if (!existsSync(plan.paths.pids)) return [];
-  return readdirSync(plan.paths.pids).filter((f) => f.endsWith('.pid'));
-}
