@@ -4,9 +4,10 @@ import { readConfig, repoRoot } from '../harness/config.js';
 import { connect } from '../harness/k8s/client.js';
 import { readRunEnv } from '../harness/jest/run-env.js';
 import { consoleLog } from '../harness/log.js';
-import { nodeAccessFromEnv } from '../harness/providers/node-access.js';
+import { nodeAccessFromEnv, nodeControlAvailable } from '../harness/providers/node-access.js';
 import { collectEvidence, writeResult } from '../harness/report/evidence.js';
 import { discoverScenarioDirs, loadScenario, type LoadedScenario } from '../harness/scenario/load.js';
+import { unmetNeeds } from '../harness/scenario/needs.js';
 import { runScenario } from '../harness/scenario/runner.js';
 import { parseDuration } from '../harness/scenario/time-expr.js';
 
@@ -39,9 +40,10 @@ describe('scenarios', () => {
     }
     const claims = loaded.spec.claims.map((c) => `${c.id} ${c.verdict}`).join(', ');
     const title = `${loaded.id}: ${loaded.spec.title} [${claims}]`;
-    const needsNodes = loaded.spec.needs?.nodes ?? 1;
-    if (!('setupError' in env) && env.nodes.length < needsNodes) {
-      test.skip(`${title} (not run: needs ${needsNodes} nodes, the cluster has ${env.nodes.length})`, () => undefined);
+    const unmet = 'setupError' in env ? undefined : unmetNeeds(loaded.spec, { nodes: env.nodes.length, nodeControl: nodeControlAvailable() });
+    if (unmet) {
+      // Reported as skipped (never passed), and as "not run" with this reason in reports/claims.md.
+      test.skip(`${title} (not run: ${unmet})`, () => undefined);
       continue;
     }
     const timeoutMs = parseDuration(loaded.spec.timeout) * 1000 + 120_000;

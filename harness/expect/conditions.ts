@@ -8,6 +8,24 @@ export interface Check {
   ok: boolean;
   /** What was observed, in words: evidence when ok, the mismatch when not. */
   observed: string;
+  /**
+   * When ok: the moment the cluster itself gives for the fact (epoch ms, whole seconds: an event's
+   * lastTimestamp, a pod condition's lastTransitionTime), free of watch delivery delay. Absent when
+   * the cluster keeps no such timestamp (endpoint conditions, container fields).
+   */
+  at?: number;
+}
+
+function epoch(t: Date | string | undefined): number | undefined {
+  if (t === undefined) return undefined;
+  const ms = t instanceof Date ? t.getTime() : Date.parse(t);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The latest of the timestamps, or undefined when any one is missing. */
+function latest(times: (number | undefined)[]): number | undefined {
+  if (!times.length || times.some((t) => t === undefined)) return undefined;
+  return Math.max(...(times as number[]));
 }
 
 function containerState(s: k8s.V1ContainerState | undefined): 'running' | 'waiting' | 'terminated' | undefined {
@@ -23,6 +41,7 @@ function checkPod(c: Extract<Condition, { pod: string }>, view: ClusterView): Ch
   if (!pod) return { ok: false, observed: `pod ${c.pod} not found` };
   const found: string[] = [];
   const bad: string[] = [];
+  const times: (number | undefined)[] = [];
   const compare = (label: string, matcher: Parameters<typeof matches>[0] | undefined, actual: unknown) => {
     if (matcher === undefined) return;
     (matches(matcher, actual) ? found : bad).push(
@@ -30,12 +49,15 @@ function checkPod(c: Extract<Condition, { pod: string }>, view: ClusterView): Ch
     );
   };
   compare('phase', c.phase, pod.status?.phase);
+  if (c.phase !== undefined) times.push(undefined);
   if (c.sameIP !== undefined) {
     const first = view.firstSeen.get(c.pod);
     compare(`podIP (first ${first})`, c.sameIP, pod.status?.podIP !== undefined && pod.status.podIP === first);
   }
   for (const [type, m] of Object.entries(c.conditions ?? {})) {
-    compare(`condition ${type}`, m, pod.status?.conditions?.find((x) => x.type === type)?.status);
+    const cond = pod.status?.conditions?.find((x) => x.type === type);
+    compare(`condition ${type}`, m, cond?.status);
+    times.push(epoch(cond?.lastTransitionTime));
   }
   for (const [name, e] of Object.entries(c.containers ?? {})) {
     const st = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((x) => x.name === name);
@@ -50,12 +72,14 @@ function checkPod(c: Extract<Condition, { pod: string }>, view: ClusterView): Ch
     compare(`${name}.waitingReason`, e.waitingReason, st.state?.waiting?.reason);
     compare(`${name}.lastTerminated.reason`, e.lastTerminated?.reason, st.lastState?.terminated?.reason);
     compare(`${name}.lastTerminated.exitCode`, e.lastTerminated?.exitCode, st.lastState?.terminated?.exitCode);
-    if (e.idChanged !== undefined) {
-      const first = view.firstSeen.get(`${c.pod}/${name}`);
-      compare(`${name}.idChanged (first ${first?.slice(-12)}, now ${st.containerID?.slice(-12)})`, e.idChanged, st.containerID !== undefined && first !== undefined && st.containerID !== first);
-    }
+    // No container field carries the moment the API started showing it (startedAt is the process
+    // start, which a hanging postStart hook reports much later), so these fall back to watch time.
+    times.push(undefined);
   }
-  return bad.length ? { ok: false, observed: `pod ${c.pod}: ${bad.join('; ')}` } : { ok: true, observed: `pod ${c.pod}: ${found.join(', ') || 'exists'}` };
+  if (c.sameIP !== undefined) times.push(undefined);
+  if (bad.length) return { ok: false, observed: `pod ${c.pod}: ${bad.join('; ')}` };
+  const at = latest(times);
+  return { ok: true, observed: `pod ${c.pod}: ${found.join(', ') || 'exists'}`, ...(at !== undefined ? { at } : {}) };
 }
 
 function checkEvent(c: Extract<Condition, { event: unknown }>, view: ClusterView): Check {
@@ -72,7 +96,9 @@ function checkEvent(c: Extract<Condition, { event: unknown }>, view: ClusterView
   const want = e.count ?? { gte: 1 };
   const what = `event ${describeMatcher(e.reason)}${e.message !== undefined ? ` ${describeMatcher(e.message)}` : ''}${e.pod ? ` on ${e.pod}` : ''}${e.container ? `/${e.container}` : ''}`;
   if (matches(want, total)) {
-    return { ok: true, observed: `${what}: seen ${total}x${hits[0] ? `, e.g. "${hits[0].message?.trimEnd()}"` : ''}` };
+    // The last occurrence: a repeated event's lastTimestamp moves with each count.
+    const at = latest(hits.map((ev) => epoch(ev.lastTimestamp ?? ev.eventTime ?? ev.firstTimestamp)));
+    return { ok: true, observed: `${what}: seen ${total}x${hits[0] ? `, e.g. "${hits[0].message?.trimEnd()}"` : ''}`, ...(at !== undefined ? { at } : {}) };
   }
   const sameReason = view.events.filter((ev) => matches(e.reason, ev.reason)).map((ev) => `"${ev.message?.trimEnd()}"`);
   return { ok: false, observed: `${what}: seen ${total}x, want ${describeMatcher(want)}${sameReason.length ? `; events with that reason: ${[...new Set(sameReason)].slice(0, 3).join(', ')}` : ''}` };
@@ -107,5 +133,7 @@ export function checkCondition(c: Condition, view: ClusterView): Check {
 
 export function checkAll(conditions: Condition[], view: ClusterView): Check {
   const checks = conditions.map((c) => checkCondition(c, view));
-  return { ok: checks.every((c) => c.ok), observed: checks.map((c) => c.observed).join('; ') };
+  const ok = checks.every((c) => c.ok);
+  const at = ok ? latest(checks.map((c) => c.at)) : undefined;
+  return { ok, observed: checks.map((c) => c.observed).join('; '), ...(at !== undefined ? { at } : {}) };
 }

@@ -8,6 +8,8 @@ export interface Held {
   /** Timeline time (ms since scenario start) at which the conditions were first seen to hold. */
   t: number;
   observed: string;
+  /** The cluster's own timestamp of the facts (epoch ms, whole seconds), where every condition has one. */
+  at?: number;
   /** True when they already held at the very first check (so `t` is only an upper bound). */
   atFirstCheck: boolean;
 }
@@ -55,7 +57,7 @@ async function watchConditions(view: ClusterView, conditions: Condition[], ms: n
         samples++;
         if (mode === 'eventually') {
           if (check.ok) {
-            result = { t, observed: check.observed, atFirstCheck: samples === 1 };
+            result = { t, observed: check.observed, atFirstCheck: samples === 1, ...(check.at !== undefined ? { at: check.at } : {}) };
             return finish();
           }
           if (Date.now() >= deadline) {

@@ -41,13 +41,19 @@ export default async function globalSetup(): Promise<void> {
   rmSync(join(config.reportsDir, 'mutations'), { recursive: true, force: true });
   mkdirSync(config.reportsDir, { recursive: true });
   const started = Date.now();
+  // Set by the existing provider for the workers; a value inherited from the shell must not
+  // rewrite the manifests of another provider's run.
+  delete process.env.PROBE_IMAGE_PREFIX;
+  delete process.env.PROBE_IMAGE_DIGESTS;
   try {
     state.startedDocker = await ensureDockerEngine(log);
-    const baseMode = (process.env.PROBE_IMAGE_BASES as 'official' | 'offline' | undefined) ?? (config.provider === 'local' ? 'offline' : 'official');
-    const images = await buildDemoImages({ baseMode, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log });
+    // The cluster first: a provider that refuses (the existing provider's opt-in, a missing kind)
+    // says so before minutes of image building.
     const provider = createProvider(config);
     state.provider = provider;
     const cluster = await provider.up(log);
+    const baseMode = (process.env.PROBE_IMAGE_BASES as 'official' | 'offline' | undefined) ?? (config.provider === 'local' ? 'offline' : 'official');
+    const images = await buildDemoImages({ baseMode, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log });
     await provider.loadImages(images, log);
     process.env[RUN_ENV.kubeconfig] = cluster.kubeconfig;
     process.env[RUN_ENV.runId] = randomBytes(4).toString('hex');

@@ -1,8 +1,14 @@
 import { describeError } from '../errors.js';
 import { writeClaimsReport } from '../report/claims.js';
 import { consoleLog } from '../log.js';
+import { nodeControlAvailable } from '../providers/node-access.js';
 import { stopEverything } from './shutdown.js';
-import { RUN_ENV } from './run-env.js';
+import { readRunEnv, RUN_ENV } from './run-env.js';
+
+function nodeCount(): number {
+  const env = readRunEnv();
+  return 'nodes' in env && env.nodes.length ? env.nodes.length : 1;
+}
 
 /** Writes the per-claim report, then stops the cluster (unless PROBE_KEEP_CLUSTER is set). */
 export default async function globalTeardown(): Promise<void> {
@@ -13,7 +19,7 @@ export default async function globalTeardown(): Promise<void> {
       const file = writeClaimsReport(state.config.repoRoot, state.config.reportsDir, {
         kubernetesVersion: process.env[RUN_ENV.kubernetesVersion] ?? 'unknown',
         provider: process.env[RUN_ENV.provider] ?? state.config.provider,
-        nodes: (process.env[RUN_ENV.nodes] ?? '').split(',').filter(Boolean).length || 1,
+        cluster: { nodes: nodeCount(), nodeControl: nodeControlAvailable() },
       });
       log(`claims report: ${file}`);
     } catch (e) {
@@ -21,7 +27,7 @@ export default async function globalTeardown(): Promise<void> {
     }
   }
   if (!state) return;
-  if (state.config.keepCluster) {
+  if (state.config.keepCluster && state.config.provider !== 'existing') {
     if (state.provider) log(`cluster kept (PROBE_KEEP_CLUSTER): KUBECONFIG=${process.env[RUN_ENV.kubeconfig]}`);
     return;
   }

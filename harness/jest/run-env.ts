@@ -5,7 +5,7 @@
 export const RUN_ENV = {
   kubeconfig: 'PROBE_KUBECONFIG',
   runId: 'PROBE_RUN_ID',
-  nodes: 'PROBE_NODES',
+  nodes: 'PROBE_NODE_NAMES',
   kubernetesVersion: 'PROBE_KUBERNETES_VERSION',
   provider: 'PROBE_PROVIDER_IN_USE',
   /** Set when the cluster could not be brought up: one line saying why. */

@@ -1,5 +1,17 @@
 import * as k8s from '@kubernetes/client-node';
-import { apiMessage, type Kube } from './client.js';
+import { apiMessage, apiRefusal, type ApiRefusal, type Kube } from './client.js';
+
+/** An apply the API server refused; carries its Status for steps that expect the refusal. */
+export class ApplyRefused extends Error {
+  constructor(
+    readonly object: string,
+    readonly refusal: ApiRefusal | undefined,
+    cause: unknown,
+  ) {
+    super(`apply ${object}: ${apiMessage(cause)}`, { cause });
+    this.name = 'ApplyRefused';
+  }
+}
 
 const FIELD_MANAGER = 'probe-conformance';
 
@@ -9,7 +21,7 @@ export async function applyObjects(kube: Kube, objects: k8s.KubernetesObject[]):
     try {
       await kube.objects.patch(obj, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
     } catch (e) {
-      throw new Error(`apply ${obj.kind}/${obj.metadata?.name}: ${apiMessage(e)}`);
+      throw new ApplyRefused(`${obj.kind}/${obj.metadata?.name}`, apiRefusal(e), e);
     }
   }
 }

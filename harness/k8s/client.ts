@@ -24,6 +24,23 @@ export function apiStatus(err: unknown): number | undefined {
   return err instanceof k8s.ApiException ? err.code : undefined;
 }
 
+/** The apiserver's Status of a refused request: HTTP code, reason (Invalid, Forbidden...) and message. */
+export interface ApiRefusal {
+  code: number;
+  reason?: string;
+  message?: string;
+}
+
+export function apiRefusal(err: unknown): ApiRefusal | undefined {
+  if (!(err instanceof k8s.ApiException)) return undefined;
+  try {
+    const body = typeof err.body === 'string' ? JSON.parse(err.body) : err.body;
+    return { code: err.code, ...(body?.reason ? { reason: String(body.reason) } : {}), ...(body?.message ? { message: String(body.message) } : {}) };
+  } catch {
+    return { code: err.code };
+  }
+}
+
 /** The apiserver's own message of an API error (its body is the raw Status JSON). */
 export function apiMessage(err: unknown): string {
   if (err instanceof k8s.ApiException) {

@@ -5,16 +5,26 @@ import { run } from '../process/run.js';
  * Reading and removing files on a node, from any process of the run (Jest workers included):
  * built from PROBE_NODE_ACCESS, which the provider sets in global setup.
  * - local: the node is this machine.
- * - docker: each node is a container (kind), reached with `docker exec`.
+ * - docker: each node is a container (kind), reached with `docker exec`, stopped and started
+ *   with `docker stop` / `docker start`.
  */
 export interface NodeAccess {
   readFile(node: string, path: string): Promise<string>;
   remove(node: string, path: string): Promise<void>;
+  /** Stops or starts a whole node (a node failure on demand); absent where the provider cannot. */
+  control?: (node: string, action: 'stop' | 'start') => Promise<void>;
 }
 
-export type NodeAccessSpec = { kind: 'local' } | { kind: 'docker' } | { kind: 'none'; reason: string };
+/** docker.control false: the nodes are someone else's (an existing kind cluster), never stopped. */
+export type NodeAccessSpec = { kind: 'local' } | { kind: 'docker'; control?: boolean } | { kind: 'none'; reason: string };
 
 export const NODE_ACCESS_ENV = 'PROBE_NODE_ACCESS';
+
+/** Whether this run's provider can stop and start nodes (see NodeAccess.control). */
+export function nodeControlAvailable(): boolean {
+  const spec = JSON.parse(process.env[NODE_ACCESS_ENV] ?? '{"kind":"local"}') as NodeAccessSpec;
+  return spec.kind === 'docker' && spec.control !== false;
+}
 
 export function nodeAccessFromEnv(): NodeAccess {
   const spec = JSON.parse(process.env[NODE_ACCESS_ENV] ?? '{"kind":"local"}') as NodeAccessSpec;
@@ -25,6 +35,7 @@ export function nodeAccessFromEnv(): NodeAccess {
       return {
         readFile: async (node, path) => (await run('docker', ['exec', node, 'cat', path])).stdout,
         remove: async (node, path) => void (await run('docker', ['exec', node, 'rm', '-rf', path])),
+        ...(spec.control !== false ? { control: async (node: string, action: 'stop' | 'start') => void (await run('docker', [action, node])) } : {}),
       };
     default: {
       const fail = async (): Promise<never> => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverScenarioDirs, loadScenario } from '../scenario/load.js';
+import { unmetNeeds, type ClusterAbilities } from '../scenario/needs.js';
 import type { ScenarioResult } from '../scenario/runner.js';
 
 export interface ClaimRow {
@@ -26,7 +27,7 @@ const shorten = (s: string, n = 220) => (s.length > n ? `${s.slice(0, n - 3)}...
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** One row per claim of every scenario folder, from the results the scenarios wrote. */
-export function claimRows(repoRoot: string, reportsDir: string, nodes = 1): ClaimRow[] {
+export function claimRows(repoRoot: string, reportsDir: string, cluster: ClusterAbilities = { nodes: 1, nodeControl: false }): ClaimRow[] {
   const rows: ClaimRow[] = [];
   for (const dir of discoverScenarioDirs(join(repoRoot, 'scenarios'))) {
     let scenario;
@@ -42,7 +43,7 @@ export function claimRows(repoRoot: string, reportsDir: string, nodes = 1): Clai
       const timed = steps.filter((s) => s.ok && s.measured?.seconds !== undefined);
       const failed = steps.filter((s) => !s.ok).map((s) => `FAILED: ${shorten(oneLine(s.observed), 400)}`);
       const others = steps.filter((s) => s.ok && !timed.includes(s)).map((s) => shorten(oneLine(s.observed)));
-      const needs = scenario.spec.needs?.nodes ?? 1;
+      const unmet = unmetNeeds(scenario.spec, cluster);
       rows.push({
         claim: claim.id,
         source: claim.source,
@@ -51,11 +52,11 @@ export function claimRows(repoRoot: string, reportsDir: string, nodes = 1): Clai
         ...(claim.actually ? { actually: oneLine(claim.actually) } : {}),
         scenario: scenario.id,
         outcome: !result ? 'not run' : result.passed ? 'passed' : 'failed',
-        ...(!result ? { notRunReason: needs > nodes ? `needs ${needs} nodes, the cluster has ${nodes}` : 'no result (not selected, or the run stopped)' } : {}),
+        ...(!result ? { notRunReason: unmet ?? 'no result (not selected, or the run stopped)' } : {}),
         evidence: [
           ...failed,
           ...(result?.error && failed.length === 0 ? [shorten(result.error, 400)] : []),
-          ...timed.map((s) => `${s.name ?? s.kind}: ${s.measured!.seconds}s, window [${s.measured!.min}s, ${s.measured!.max}s]`),
+          ...timed.map((s) => `${s.name ?? s.kind}: ${s.measured!.seconds}s${s.measured!.uncertainty ? ` ±${s.measured!.uncertainty}s` : ''}, window [${s.measured!.min}s, ${s.measured!.max}s]`),
           ...others,
         ].slice(0, MAX_EVIDENCE),
         ...(result ? { durationSeconds: Math.round(result.durationMs / 100) / 10 } : {}),
@@ -73,8 +74,8 @@ function observed(r: ClaimRow): string {
   return r.verdict === 'confirmed' ? 'as the article says' : `not as the article says: ${r.actually ?? ''}`;
 }
 
-export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { kubernetesVersion: string; provider: string; nodes?: number }): string {
-  const rows = claimRows(repoRoot, reportsDir, meta.nodes ?? 1);
+export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { kubernetesVersion: string; provider: string; cluster?: ClusterAbilities }): string {
+  const rows = claimRows(repoRoot, reportsDir, meta.cluster);
   const count = (f: (r: ClaimRow) => boolean) => rows.filter(f).length;
   writeFileSync(join(reportsDir, 'claims.json'), JSON.stringify({ ...meta, generatedAt: new Date().toISOString(), claims: rows }, null, 2));
   const lines = [

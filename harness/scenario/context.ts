@@ -2,6 +2,7 @@ import type { Kube } from '../k8s/client.js';
 import type { Log } from '../log.js';
 import type { ClusterRecorder } from '../observe/recorder.js';
 import type { NodeAccess } from '../providers/node-access.js';
+import type { Moment } from './moments.js';
 import type { ProbeLookup } from './time-expr.js';
 
 /** What a step can use while a scenario runs. */
@@ -12,8 +13,8 @@ export interface ScenarioContext {
   dir: string;
   view: ClusterRecorder;
   nodes: NodeAccess;
-  /** Timeline time (ms) at which each named step completed. */
-  stepTimes: Map<string, number>;
+  /** When each named step's fact happened (an expect's cluster timestamp) or, else, when the step completed. */
+  stepTimes: Map<string, Moment>;
   log: Log;
   probeLookup: ProbeLookup;
   /** Manifest file -> file applied instead (a mutation run). */
@@ -25,4 +26,6 @@ export interface StepOutcome {
   observed: string;
   /** Measured durations worth showing in the report, e.g. {detectionSeconds: 17.2}. */
   measured?: Record<string, number>;
+  /** When what the step waited for happened, if the cluster stamped it (a later step's `since` anchor). */
+  happened?: Moment;
 }

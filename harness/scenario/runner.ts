@@ -15,6 +15,8 @@ import { expectStep, holdsStep } from './steps/expect.js';
 import { httpStep } from './steps/http.js';
 import { logsStep } from './steps/logs.js';
 import { nodeFileStep } from './steps/node-file.js';
+import { nodeStep } from './steps/node.js';
+import { watchMoment } from './moments.js';
 import { parseDuration } from './time-expr.js';
 
 export interface StepResult {
@@ -45,16 +47,17 @@ export interface ScenarioResult {
 const PROGRESS_EVERY_MS = 30_000;
 
 export function stepKind(step: Step): string {
-  for (const k of ['apply', 'delete', 'exec', 'http', 'nodeFile', 'logs', 'expect', 'holds']) if (k in step) return k;
+  for (const k of ['apply', 'delete', 'exec', 'http', 'nodeFile', 'node', 'logs', 'expect', 'holds']) if (k in step) return k;
   return 'unknown';
 }
 
 async function runStep(ctx: ScenarioContext, step: Step): Promise<StepOutcome> {
-  if ('apply' in step) return applyStep(ctx, step.apply);
+  if ('apply' in step) return applyStep(ctx, step.apply, step.rejected);
   if ('delete' in step) return deleteStep(ctx, step.delete, step.within);
   if ('exec' in step) return execStep(ctx, step.exec, step.within);
   if ('http' in step) return httpStep(ctx, step.http, step.within);
   if ('nodeFile' in step) return nodeFileStep(ctx, step.nodeFile, step.within);
+  if ('node' in step) return nodeStep(ctx, step.node);
   if ('logs' in step) return logsStep(ctx, step.logs, step.within);
   if ('holds' in step) return holdsStep(ctx, step.holds, step.for);
   return expectStep(ctx, step);
@@ -113,7 +116,7 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
         try {
           const outcome = await runStep(ctx, step);
           const endedAt = Date.now() - view.timeline.startedAt;
-          if (step.name) ctx.stepTimes.set(step.name, endedAt);
+          if (step.name) ctx.stepTimes.set(step.name, outcome.happened ?? watchMoment(endedAt));
           view.timeline.add('step', label, `passed: ${outcome.observed}`);
           result.steps.push({ ...base, ok: true, endedAt, observed: outcome.observed, ...(outcome.measured ? { measured: outcome.measured } : {}) });
         } catch (e) {

@@ -93,7 +93,15 @@ const StepBase = {
   claim: z.string().optional(),
 };
 
-const ApplyStep = z.strictObject({ ...StepBase, apply: z.union([z.string(), z.array(z.string()).min(1)]) });
+const ApplyStep = z.strictObject({
+  ...StepBase,
+  apply: z.union([z.string(), z.array(z.string()).min(1)]),
+  /**
+   * The API server must refuse every object of the file(s) (e.g. validation): the step fails if
+   * one is accepted. Compares the refusal's HTTP code, Status reason and message.
+   */
+  rejected: z.strictObject({ code: Matcher.optional(), reason: Matcher.optional(), message: Matcher.optional() }).optional(),
+});
 
 const DeleteStep = z.strictObject({
   ...StepBase,
@@ -158,6 +166,16 @@ const NodeFileStep = z.strictObject({
   within: Duration.optional(),
 });
 
+/** Stops or starts the node a pod runs on (needs: {nodeControl: true}): a node failure on demand. */
+const NodeStep = z.strictObject({
+  ...StepBase,
+  node: z.strictObject({
+    /** The node that pod was scheduled to (remembered after the pod is gone). */
+    of: z.string().min(1),
+    action: z.enum(['stop', 'start']),
+  }),
+});
+
 const LogsStep = z.strictObject({
   ...StepBase,
   logs: z.strictObject({
@@ -190,7 +208,7 @@ const HoldsStep = z.strictObject({
   for: TimeExpr,
 });
 
-export const Step = z.union([ApplyStep, DeleteStep, ExecStep, HttpStep, NodeFileStep, LogsStep, ExpectStep, HoldsStep]);
+export const Step = z.union([ApplyStep, DeleteStep, ExecStep, HttpStep, NodeFileStep, NodeStep, LogsStep, ExpectStep, HoldsStep]);
 export type Step = z.infer<typeof Step>;
 
 export const Claim = z.strictObject({
@@ -223,7 +241,14 @@ export const Scenario = z.strictObject({
   title: z.string().min(1),
   claims: z.array(Claim).min(1),
   /** Extra requirements; a scenario whose needs are not met is reported as not run. */
-  needs: z.strictObject({ nodes: z.number().int().min(1).optional() }).optional(),
+  needs: z
+    .strictObject({
+      /** At least this many nodes. */
+      nodes: z.number().int().min(1).optional(),
+      /** A provider that can stop and start a node (the `node` step): kind. */
+      nodeControl: z.boolean().optional(),
+    })
+    .optional(),
   /** Upper bound for the whole scenario. */
   timeout: Duration.default('5m'),
   steps: z.array(Step).min(1),

@@ -7,6 +7,7 @@ export function waitSummary(step: Step): string {
   if ('exec' in step) return `exec in ${step.exec.pod}: ${step.exec.command.join(' ')}`;
   if ('http' in step) return `GET ${step.http.url} from ${step.http.from}`;
   if ('nodeFile' in step) return `node file ${step.nodeFile.path}`;
+  if ('node' in step) return `the node of ${step.node.of} to ${step.node.action}`;
   if ('logs' in step) return `logs of ${step.logs.pod}${step.logs.previous ? ' (previous)' : ''}`;
   if ('delete' in step) return `${step.delete.kind}/${step.delete.name} to be gone`;
   return 'the API server';

@@ -1,22 +1,23 @@
 import { eventually, holdsFor } from '../../expect/wait.js';
 import type { Condition } from '../schema.js';
 import type { ScenarioContext, StepOutcome } from '../context.js';
+import { clusterMoment, elapsedBetween, elapsedText, fitsWindow, watchMoment, type Moment } from '../moments.js';
 import { evaluateTime } from '../time-expr.js';
 
 const asList = (c: Condition | Condition[]) => (Array.isArray(c) ? c : [c]);
 
-/** The reference moment of a timed expectation, in timeline ms. */
-function referenceT(ctx: ScenarioContext, since: string): number {
+/** The moment a timed expectation is measured from. */
+function referenceMoment(ctx: ScenarioContext, since: string): Moment {
   const start = /^start:([^/]+)\/(.+)$/.exec(since);
   if (!start) {
-    const t = ctx.stepTimes.get(since);
-    if (t === undefined) throw new Error(`since: step "${since}" has not run`);
-    return t;
+    const m = ctx.stepTimes.get(since);
+    if (m === undefined) throw new Error(`since: step "${since}" has not run`);
+    return m;
   }
   const subject = `${start[1]}/${start[2]}`;
   const first = ctx.view.timeline.entries.find((e) => e.kind === 'container' && e.subject === subject && e.text === 'running' && e.clusterTime);
   if (!first?.clusterTime) throw new Error(`since: container ${subject} was never seen running`);
-  return Date.parse(first.clusterTime) - ctx.view.timeline.startedAt;
+  return clusterMoment(Date.parse(first.clusterTime), ctx.view.timeline.startedAt);
 }
 
 export interface ExpectSpec {
@@ -31,26 +32,37 @@ export async function expectStep(ctx: ScenarioContext, spec: ExpectSpec): Promis
   if (!spec.since || !spec.between) {
     const withinS = evaluateTime(spec.within, ctx.probeLookup);
     const held = await eventually(ctx.view, conditions, withinS * 1000);
-    return { observed: held.observed };
+    // Already true at the first look: when it happened is unknown, so it cannot anchor a later step.
+    const happened = held.at !== undefined && !held.atFirstCheck ? clusterMoment(held.at, ctx.view.timeline.startedAt) : undefined;
+    return { observed: held.observed, ...(happened ? { happened } : {}) };
   }
-  const ref = referenceT(ctx, spec.since);
+  const ref = referenceMoment(ctx, spec.since);
   const min = evaluateTime(spec.between[0], ctx.probeLookup);
   const max = evaluateTime(spec.between[1], ctx.probeLookup);
   const now = Date.now() - ctx.view.timeline.startedAt;
-  const held = await eventually(ctx.view, conditions, Math.max(0, ref + max * 1000 - now) + 1_000);
-  const elapsed = (held.t - ref) / 1000;
+  const held = await eventually(ctx.view, conditions, Math.max(0, ref.hi + max * 1000 - now) + 1_000);
+  // Measured on the cluster's own timestamps when every condition has one (events, pod conditions),
+  // else on when the watch delivered the change.
+  const happened = held.at !== undefined ? clusterMoment(held.at, ctx.view.timeline.startedAt) : watchMoment(held.t);
+  const elapsed = elapsedBetween(ref, happened);
+  const clock = happened.source === 'cluster' ? 'cluster timestamps' : 'seen by watch';
   const window = `[${min.toFixed(1)}s, ${max.toFixed(1)}s] after ${spec.since}`;
-  if (held.atFirstCheck && elapsed >= min) {
+  if (held.atFirstCheck && elapsed.hi >= min) {
     // It happened at some unknown moment before this step began: the lower bound cannot be proven.
     throw new Error(
-      `already true when this timed step began (${elapsed.toFixed(1)}s after ${spec.since}), so when it happened cannot be measured; ` +
+      `already true when this timed step began (${elapsedText(elapsed)} after ${spec.since}), so when it happened cannot be measured; ` +
         `start the timed step before it can happen (e.g. right after the step it is measured from): ${held.observed}`,
     );
   }
-  if (elapsed < min || elapsed > max) {
-    throw new Error(`happened ${elapsed.toFixed(1)}s after ${spec.since}, outside ${window}: ${held.observed}`);
+  if (!fitsWindow(elapsed, min, max)) {
+    throw new Error(`happened ${elapsedText(elapsed)} after ${spec.since} (${clock}), outside ${window}: ${held.observed}`);
   }
-  return { observed: `${held.observed} — ${elapsed.toFixed(1)}s after ${spec.since}, within ${window}`, measured: { seconds: Number(elapsed.toFixed(1)), min, max } };
+  const seconds = Number(((elapsed.lo + elapsed.hi) / 2).toFixed(1));
+  return {
+    observed: `${held.observed} — ${elapsedText(elapsed)} after ${spec.since} (${clock}), within ${window}`,
+    measured: { seconds, min, max, uncertainty: Number(((elapsed.hi - elapsed.lo) / 2).toFixed(1)) },
+    happened,
+  };
 }
 
 export async function holdsStep(ctx: ScenarioContext, conditions: Condition | Condition[], forExpr: string): Promise<StepOutcome> {
