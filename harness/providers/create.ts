@@ -1,5 +1,6 @@
 import type { RunConfig } from '../config.js';
-import { SetupError } from '../errors.js';
+import { KindProvider } from './kind/kind-provider.js';
+import { ExistingProvider } from './existing/existing-provider.js';
 import { LocalProvider } from './local/local-provider.js';
 import type { ClusterProvider } from './provider.js';
 
@@ -9,7 +10,8 @@ export function createProvider(config: RunConfig): ClusterProvider {
     case 'local':
       return new LocalProvider(config);
     case 'kind':
+      return new KindProvider(config);
     case 'existing':
-      throw new SetupError(`provider "${config.provider}" is not available yet`, 'use PROBE_PROVIDER=local (the default)');
+      return new ExistingProvider(config);
   }
 }
