@@ -47,7 +47,7 @@ function fail(message) {
 }
 
 /** Splits argv into PROBE_* settings and the arguments left for Jest. */
-export function parseArgs(argv) {
+function parseArgs(argv) {
   const env = {};
   const jest = [];
   for (let i = 0; i < argv.length; i++) {

@@ -1,9 +1,24 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describeError } from '../errors.js';
 import { writeClaimsReport } from '../report/claims.js';
 import { consoleLog } from '../log.js';
 import { nodeControlAvailable } from '../providers/node-access.js';
 import { stopEverything } from './shutdown.js';
 import { readRunEnv, RUN_ENV } from './run-env.js';
+
+/** Scenarios whose result.json says they failed. */
+function failedScenarios(reportsDir: string): string[] {
+  const root = join(reportsDir, 'scenarios');
+  if (!existsSync(root)) return [];
+  return readdirSync(root).filter((id) => {
+    try {
+      return (JSON.parse(readFileSync(join(root, id, 'result.json'), 'utf8')) as { passed?: boolean }).passed === false;
+    } catch {
+      return false;
+    }
+  });
+}
 
 function nodeCount(): number {
   const env = readRunEnv();
@@ -27,6 +42,14 @@ export default async function globalTeardown(): Promise<void> {
     }
   }
   if (!state) return;
+  if (state.provider && failedScenarios(state.config.reportsDir).length) {
+    // Node-level evidence (kubelet, runtime; `kind export logs` for kind) once for the whole run.
+    const dir = join(state.config.reportsDir, 'node-logs');
+    await state.provider.collectNodeLogs(dir).then(
+      () => log(`a scenario failed: node logs in ${dir}`),
+      (e: unknown) => log(`could not collect node logs: ${describeError(e).split('\n')[0]}`),
+    );
+  }
   if (state.config.keepCluster && state.config.provider !== 'existing') {
     if (state.provider) log(`cluster kept (PROBE_KEEP_CLUSTER): KUBECONFIG=${process.env[RUN_ENV.kubeconfig]}`);
     return;

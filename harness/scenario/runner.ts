@@ -16,7 +16,7 @@ import { httpStep } from './steps/http.js';
 import { logsStep } from './steps/logs.js';
 import { nodeFileStep } from './steps/node-file.js';
 import { nodeStep } from './steps/node.js';
-import { watchMoment } from './moments.js';
+import { watchMoment, type Moment } from './moments.js';
 import { parseDuration } from './time-expr.js';
 
 export interface StepResult {
@@ -49,6 +49,14 @@ const PROGRESS_EVERY_MS = 30_000;
 export function stepKind(step: Step): string {
   for (const k of ['apply', 'delete', 'exec', 'http', 'nodeFile', 'node', 'logs', 'expect', 'holds']) if (k in step) return k;
   return 'unknown';
+}
+
+/** Steps that act on the cluster: what they did happened somewhere between their start and end. */
+const ACTIONS = new Set(['apply', 'delete', 'exec', 'http', 'node']);
+
+/** The moment a named step stands for, when it gives none itself (see ScenarioContext.stepTimes). */
+function anchorOf(kind: string, startedAt: number, endedAt: number): Moment {
+  return ACTIONS.has(kind) ? { lo: startedAt, hi: endedAt, source: 'watch' } : watchMoment(endedAt);
 }
 
 async function runStep(ctx: ScenarioContext, step: Step): Promise<StepOutcome> {
@@ -116,7 +124,7 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
         try {
           const outcome = await runStep(ctx, step);
           const endedAt = Date.now() - view.timeline.startedAt;
-          if (step.name) ctx.stepTimes.set(step.name, outcome.happened ?? watchMoment(endedAt));
+          if (step.name) ctx.stepTimes.set(step.name, outcome.happened ?? anchorOf(kind, startedAt, endedAt));
           view.timeline.add('step', label, `passed: ${outcome.observed}`);
           result.steps.push({ ...base, ok: true, endedAt, observed: outcome.observed, ...(outcome.measured ? { measured: outcome.measured } : {}) });
         } catch (e) {

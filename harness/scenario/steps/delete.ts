@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { apiMessage, apiStatus } from '../../k8s/client.js';
 import type { ScenarioContext, StepOutcome } from '../context.js';
+import type { Moment } from '../moments.js';
 import { parseDuration } from '../time-expr.js';
 
 export interface DeleteSpec {
@@ -20,7 +21,10 @@ export async function deleteStep(ctx: ScenarioContext, spec: DeleteSpec, within 
   } catch (e) {
     throw new Error(`delete ${spec.kind}/${spec.name}: ${apiMessage(e)}`);
   }
-  if (!spec.wait) return { observed: `delete of ${spec.kind}/${spec.name} requested` };
+  // A later step's `since:` counts from the request (sent, answered), not from the object being gone.
+  const t0 = ctx.view.timeline.startedAt;
+  const happened: Moment = { lo: started - t0, hi: Date.now() - t0, source: 'watch' };
+  if (!spec.wait) return { observed: `delete of ${spec.kind}/${spec.name} requested`, happened };
   const deadline = started + parseDuration(within) * 1000;
   for (;;) {
     try {
@@ -28,7 +32,7 @@ export async function deleteStep(ctx: ScenarioContext, spec: DeleteSpec, within 
     } catch (e) {
       if (apiStatus(e) === 404) {
         const seconds = (Date.now() - started) / 1000;
-        return { observed: `${spec.kind}/${spec.name} gone ${seconds.toFixed(1)}s after the delete request`, measured: { deletionSeconds: seconds } };
+        return { observed: `${spec.kind}/${spec.name} gone ${seconds.toFixed(1)}s after the delete request`, measured: { deletionSeconds: seconds }, happened };
       }
       throw e;
     }

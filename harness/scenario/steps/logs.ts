@@ -11,8 +11,15 @@ export interface LogsSpec {
   expect: Matcher;
 }
 
+/**
+ * Logs reach the runtime's log file a moment after what they describe (the kubelet can report a
+ * probe's failure before the app's own line about that request is written), so a logs step
+ * re-reads for this long unless it says otherwise.
+ */
+export const LOGS_DEFAULT_WITHIN = '10s';
+
 /** A container's log (or the previous container's, like kubectl logs --previous) must match. */
-export async function logsStep(ctx: ScenarioContext, spec: LogsSpec, within?: string): Promise<StepOutcome> {
+export async function logsStep(ctx: ScenarioContext, spec: LogsSpec, within = LOGS_DEFAULT_WITHIN): Promise<StepOutcome> {
   const container = containerOf(ctx, spec.pod, spec.container);
   const outcome = await retryWithin(within, async () => {
     let text: string;

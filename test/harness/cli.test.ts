@@ -1,0 +1,34 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { repoRoot } from '../../harness/config.js';
+
+// The real `npm test` entry point, run as a process; only the cases that stop before Jest starts.
+const cli = join(repoRoot(), 'harness', 'cli', 'test-command.mjs');
+const runCli = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+
+describe('npm test flags', () => {
+  it('--help lists the suite options and exits 0', () => {
+    const r = runCli('--help');
+    expect(r.status).toBe(0);
+    for (const flag of ['--provider', '--nodes', '--keep-cluster', '--mutations', '--allow-context', '--kind-node-image']) expect(r.stdout).toContain(flag);
+  });
+
+  it('an unknown provider is refused with one line naming the choices', () => {
+    const r = runCli('--provider', 'minikube');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--provider minikube: use one of local, kind, existing');
+  });
+
+  it('a flag without its value is refused', () => {
+    const r = runCli('--provider');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--provider needs a value');
+  });
+
+  it('a node count out of range is refused', () => {
+    const r = runCli('--nodes=0');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--nodes 0: not a valid value');
+  });
+});
