@@ -7,6 +7,7 @@ import { consoleLog } from '../harness/log.js';
 import { nodeAccessFromEnv, nodeControlAvailable } from '../harness/providers/node-access.js';
 import { collectEvidence, writeResult } from '../harness/report/evidence.js';
 import { discoverScenarioDirs, loadScenario, type LoadedScenario } from '../harness/scenario/load.js';
+import { ClusterLock, disruptsCluster } from '../harness/scenario/cluster-lock.js';
 import { unmetNeeds } from '../harness/scenario/needs.js';
 import { runScenario } from '../harness/scenario/runner.js';
 import { parseDuration } from '../harness/scenario/time-expr.js';
@@ -16,6 +17,19 @@ import { parseDuration } from '../harness/scenario/time-expr.js';
 const config = readConfig();
 const env = readRunEnv();
 const dirs = discoverScenarioDirs(join(repoRoot(), 'scenarios'));
+// A scenario that stops a node runs alone; the time spent waiting for that is not its own.
+const lock = new ClusterLock();
+const LOCK_WAIT_ALLOWANCE_MS = 20 * 60_000;
+
+async function withCluster<T>(id: string, exclusive: boolean, fn: () => Promise<T>): Promise<T> {
+  if (exclusive) consoleLog(id)(`${id}: disrupts the cluster (stops a node): waiting until it can run alone`);
+  const release = exclusive ? await lock.exclusive() : await lock.shared();
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
+}
 
 function tryLoad(dir: string): LoadedScenario | Error {
   try {
@@ -46,14 +60,17 @@ describe('scenarios', () => {
       test.skip(`${title} (not run: ${unmet})`, () => undefined);
       continue;
     }
-    const timeoutMs = parseDuration(loaded.spec.timeout) * 1000 + 120_000;
+    const timeoutMs = parseDuration(loaded.spec.timeout) * 1000 + 120_000 + LOCK_WAIT_ALLOWANCE_MS;
+    const exclusive = disruptsCluster(loaded.spec.steps);
     if (config.mutations !== 'off') {
       for (const mutation of loaded.spec.mutations ?? []) {
         test.concurrent(
           `${loaded.id} [mutation: ${mutation.name}] must fail`,
           async () => {
             if ('setupError' in env) throw new Error(`no cluster for this scenario: ${env.setupError}`);
-            const result = await runScenario(loaded, { kube: connect(env.kubeconfig), nodes: nodeAccessFromEnv(), runId: env.runId, log: consoleLog(`${loaded.id} mutated`), mutation });
+            const result = await withCluster(loaded.id, exclusive, () =>
+              runScenario(loaded, { kube: connect(env.kubeconfig), nodes: nodeAccessFromEnv(), runId: env.runId, log: consoleLog(`${loaded.id} mutated`), mutation }),
+            );
             const id = `${loaded.id}--mutation-${mutation.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
             writeResult(join(config.reportsDir, 'mutations'), { ...result, id });
             if (result.passed) throw new Error(`the scenario still passed with "${mutation.name}": it does not detect that change`);
@@ -68,13 +85,15 @@ describe('scenarios', () => {
       async () => {
         if ('setupError' in env) throw new Error(`no cluster for this scenario: ${env.setupError}`);
         const kube = connect(env.kubeconfig);
-        const result = await runScenario(loaded, {
-          kube,
-          nodes: nodeAccessFromEnv(),
-          runId: env.runId,
-          log: consoleLog(loaded.id),
-          onFailure: (ctx, r) => collectEvidence(ctx, r, config.reportsDir),
-        });
+        const result = await withCluster(loaded.id, exclusive, () =>
+          runScenario(loaded, {
+            kube,
+            nodes: nodeAccessFromEnv(),
+            runId: env.runId,
+            log: consoleLog(loaded.id),
+            onFailure: (ctx, r) => collectEvidence(ctx, r, config.reportsDir),
+          }),
+        );
         writeResult(config.reportsDir, result);
         if (!result.passed) {
           throw new Error(`${result.error}\n  evidence: ${join(config.reportsDir, 'scenarios', loaded.id)}/`);

@@ -12,6 +12,6 @@ export function unmetNeeds(spec: Scenario, cluster: ClusterAbilities): string | 
   const reasons: string[] = [];
   const nodes = spec.needs?.nodes ?? 1;
   if (cluster.nodes < nodes) reasons.push(`needs ${nodes} nodes, the cluster has ${cluster.nodes}`);
-  if (spec.needs?.nodeControl && !cluster.nodeControl) reasons.push('needs a provider that can stop and start a node (kind)');
+  if (spec.needs?.nodeControl && !cluster.nodeControl) reasons.push('needs a provider that can stop and start a node (kind, or local with --nodes 2)');
   return reasons.length ? reasons.join('; ') : undefined;
 }

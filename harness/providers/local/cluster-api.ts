@@ -2,7 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 
 /**
  * The few API calls bringing the cluster up needs: the RBAC binding the apiserver needs to
- * call the kubelet (exec, logs, port-forward), and the node's Ready condition.
+ * call the kubelet (exec, logs, port-forward), and a node's Ready condition and podCIDR.
  */
 export const APISERVER_KUBELET_USER = 'kube-apiserver-kubelet-client';
 
@@ -37,6 +37,8 @@ export interface NodeState {
   ready: boolean;
   /** The Ready condition's reason/message, for a timeout error. */
   detail: string;
+  /** spec.podCIDR, once the controller-manager has allocated it. */
+  podCIDR?: string;
 }
 
 export async function nodeState(kubeconfig: string, nodeName: string): Promise<NodeState> {
@@ -44,7 +46,12 @@ export async function nodeState(kubeconfig: string, nodeName: string): Promise<N
   try {
     const node = await core.readNode({ name: nodeName });
     const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
-    return { exists: true, ready: ready?.status === 'True', detail: ready ? `${ready.reason ?? ''}: ${ready.message ?? ''}` : 'no Ready condition yet' };
+    return {
+      exists: true,
+      ready: ready?.status === 'True',
+      detail: ready ? `${ready.reason ?? ''}: ${ready.message ?? ''}` : 'no Ready condition yet',
+      ...(node.spec?.podCIDR ? { podCIDR: node.spec.podCIDR } : {}),
+    };
   } catch (err) {
     if (status(err) === 404) return { exists: false, ready: false, detail: 'the node has not registered' };
     throw err;

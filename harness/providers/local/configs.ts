@@ -4,14 +4,15 @@ import { stringify } from 'yaml';
 import type { HostFacts } from './host-checks.js';
 import { CNI_BIN_DIR } from './host-checks.js';
 import { kubeconfigPath } from './pki.js';
-import type { LocalPlan } from './plan.js';
+import { firstNode, type LocalNode, type LocalPlan } from './plan.js';
 
 /**
  * The configuration files of containerd, CNI, the kubelet and kube-proxy: pure functions of
- * the plan and the host facts, written under `<state>/config` (CNI under `<state>/cni`).
+ * the plan and the host facts, written under `<state>/config` (CNI under each node's `cni/`).
+ * containerd, CNI and the kubelet are per node.
  */
-export function containerdConfig(plan: LocalPlan, facts: HostFacts): string {
-  const p = plan.paths;
+export function containerdConfig(plan: LocalPlan, node: LocalNode, facts: HostFacts): string {
+  const p = node.paths;
   const cri = 'plugins."io.containerd.grpc.v1.cri"';
   return `# containerd for the probe-conformance local cluster (separate from Docker's containerd)
 version = 2
@@ -54,23 +55,23 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 `;
 }
 
-export function cniConflist(plan: LocalPlan): string {
+export function cniConflist(node: LocalNode): string {
   return `${JSON.stringify(
     {
       cniVersion: '1.0.0',
-      name: plan.cniNetwork,
+      name: node.cniNetwork,
       plugins: [
         {
           type: 'bridge',
-          bridge: plan.bridge,
+          bridge: node.bridge,
           isGateway: true,
           // no masquerade: nothing leaves this machine (network.ts rejects pod egress)
           ipMasq: false,
           hairpinMode: true,
           ipam: {
             type: 'host-local',
-            dataDir: plan.paths.cniIpam,
-            ranges: [[{ subnet: plan.nodePodCIDR, gateway: plan.nodePodGateway }]],
+            dataDir: node.paths.cniIpam,
+            ranges: [[{ subnet: node.podCIDR, gateway: node.podGateway }]],
             routes: [{ dst: '0.0.0.0/0' }],
           },
         },
@@ -87,18 +88,20 @@ export function resolvConf(plan: LocalPlan): string {
   return `# probe-conformance local cluster: no resolver outside this machine\nnameserver ${plan.dnsServiceIP}\noptions ndots:5\n`;
 }
 
-export function kubeletConfig(plan: LocalPlan, facts: HostFacts): string {
-  const p = plan.paths;
+export function kubeletConfig(plan: LocalPlan, node: LocalNode, facts: HostFacts): string {
+  const p = node.paths;
   return stringify({
     apiVersion: 'kubelet.config.k8s.io/v1beta1',
     kind: 'KubeletConfiguration',
-    address: plan.nodeIP,
-    port: plan.ports.kubelet,
+    address: node.ip,
+    port: node.ports.kubelet,
     readOnlyPort: 0,
     healthzBindAddress: '127.0.0.1',
-    healthzPort: plan.ports.kubeletHealthz,
+    healthzPort: node.ports.kubeletHealthz,
     containerRuntimeEndpoint: `unix://${p.containerdSocket}`,
     cgroupDriver: 'cgroupfs',
+    // nodes 2+: their own kubepods hierarchy (created by cgroups.ts before the kubelet starts)
+    ...(node.cgroupRoot ? { cgroupRoot: node.cgroupRoot } : {}),
     // kubelet 1.35+ refuses cgroup v1 unless this is false; 1.34 only warns
     failCgroupV1: false,
     failSwapOn: false,
@@ -106,12 +109,12 @@ export function kubeletConfig(plan: LocalPlan, facts: HostFacts): string {
     authentication: {
       anonymous: { enabled: false },
       webhook: { enabled: true },
-      x509: { clientCAFile: join(p.pki, 'ca.crt') },
+      x509: { clientCAFile: join(plan.paths.pki, 'ca.crt') },
     },
     authorization: { mode: 'Webhook' },
     clusterDNS: [plan.dnsServiceIP],
     clusterDomain: plan.clusterDomain,
-    resolvConf: join(p.config, 'resolv.conf'),
+    resolvConf: join(plan.paths.config, 'resolv.conf'),
     // images are imported, never pulled: garbage-collecting them would lose them
     imageGCHighThresholdPercent: 100,
     imageGCLowThresholdPercent: 99,
@@ -133,12 +136,13 @@ export function kubeProxyConfig(plan: LocalPlan, facts: HostFacts): string {
     kind: 'KubeProxyConfiguration',
     mode: 'iptables',
     clientConnection: { kubeconfig: kubeconfigPath(plan, 'kube-proxy') },
-    hostnameOverride: plan.nodeName,
-    bindAddress: plan.nodeIP,
-    healthzBindAddress: `${plan.nodeIP}:${plan.ports.kubeProxyHealthz}`,
+    // one kube-proxy for the host: every node shares its network namespace
+    hostnameOverride: firstNode(plan).name,
+    bindAddress: plan.hostIP,
+    healthzBindAddress: `${plan.hostIP}:${plan.ports.kubeProxyHealthz}`,
     metricsBindAddress: `127.0.0.1:${plan.ports.kubeProxyMetrics}`,
     clusterCIDR: plan.podCIDR,
-    nodePortAddresses: [`${plan.nodeIP}/32`],
+    nodePortAddresses: [`${plan.hostIP}/32`],
     iptables: { masqueradeAll: false, localhostNodePorts: false },
     // like local-up-cluster: do not touch the host's conntrack sysctls
     conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
@@ -146,19 +150,22 @@ export function kubeProxyConfig(plan: LocalPlan, facts: HostFacts): string {
   });
 }
 
-/** Writes every config file; returns their paths. */
-export function writeConfigs(plan: LocalPlan, facts: HostFacts): { containerd: string; kubelet: string; kubeProxy: string } {
-  const p = plan.paths;
-  for (const dir of [p.config, p.cniConf, p.cniIpam]) mkdirSync(dir, { recursive: true });
-  const files = {
-    containerd: join(p.config, 'containerd.toml'),
-    kubelet: join(p.config, 'kubelet.yaml'),
-    kubeProxy: join(p.config, 'kube-proxy.yaml'),
-  };
-  writeFileSync(files.containerd, containerdConfig(plan, facts));
-  writeFileSync(files.kubelet, kubeletConfig(plan, facts));
-  writeFileSync(files.kubeProxy, kubeProxyConfig(plan, facts));
-  writeFileSync(join(p.config, 'resolv.conf'), resolvConf(plan));
-  writeFileSync(join(p.cniConf, '10-probe-conformance.conflist'), cniConflist(plan));
-  return files;
+export interface ConfigFiles {
+  kubeProxy: string;
+}
+
+/** Writes every config file (the nodes' at their `paths.containerdConfig`/`kubeletConfig`). */
+export function writeConfigs(plan: LocalPlan, facts: HostFacts): ConfigFiles {
+  mkdirSync(plan.paths.config, { recursive: true });
+  const kubeProxy = join(plan.paths.config, 'kube-proxy.yaml');
+  writeFileSync(kubeProxy, kubeProxyConfig(plan, facts));
+  writeFileSync(join(plan.paths.config, 'resolv.conf'), resolvConf(plan));
+  for (const node of plan.nodes) {
+    const p = node.paths;
+    for (const dir of [p.cniConf, p.cniIpam]) mkdirSync(dir, { recursive: true });
+    writeFileSync(p.containerdConfig, containerdConfig(plan, node, facts));
+    writeFileSync(p.kubeletConfig, kubeletConfig(plan, node, facts));
+    writeFileSync(join(p.cniConf, '10-probe-conformance.conflist'), cniConflist(node));
+  }
+  return { kubeProxy };
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statfsSync } from 'node:fs';
 import { SetupError } from '../../errors.js';
 import type { Log } from '../../log.js';
 import { run, which } from '../../process/run.js';
-import type { LocalPlan, PortName } from './plan.js';
+import { allPorts, type LocalPlan } from './plan.js';
 
 /**
  * What this machine must offer before a local cluster can start, each failure a one-line
@@ -92,7 +92,7 @@ export function parseListeners(ssOutput: string): PortUser[] {
 export async function checkPortsFree(plan: LocalPlan): Promise<void> {
   const listeners = parseListeners((await run('ss', ['-Hltnp'])).stdout);
   const busy: string[] = [];
-  for (const [name, port] of Object.entries(plan.ports) as [PortName, number][]) {
+  for (const [name, port] of allPorts(plan)) {
     const user = listeners.find((l) => l.port === port);
     if (user) busy.push(`port ${port} (${name}) is used by ${user.process}`);
   }

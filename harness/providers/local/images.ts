@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { SetupError } from '../../errors.js';
 import type { Log } from '../../log.js';
 import { run, which } from '../../process/run.js';
-import type { LocalPlan } from './plan.js';
+import type { LocalNode, LocalPlan } from './plan.js';
 
 /**
- * Images in the cluster's containerd without any registry: the sandbox (pause) image is
- * written here as a docker-archive tar holding one static binary; other images come from the
- * local Docker engine (`docker save`). Both are imported with `ctr images import` into the
- * k8s.io namespace, which is where the CRI looks.
+ * Images in the cluster's containerds (one per node) without any registry: the sandbox (pause)
+ * image is written here as a docker-archive tar holding one static binary; other images come
+ * from the local Docker engine (`docker save`, once). Both are imported with `ctr images import`
+ * into the k8s.io namespace, which is where the CRI looks, of every node's containerd.
  */
 export interface TarEntry {
   name: string;
@@ -91,40 +91,40 @@ export function normalizeImageRef(ref: string): string {
   return name;
 }
 
-function ctrArgs(plan: LocalPlan, ...args: string[]): string[] {
-  return ['--address', plan.paths.containerdSocket, '--namespace', 'k8s.io', ...args];
+function ctrArgs(node: LocalNode, ...args: string[]): string[] {
+  return ['--address', node.paths.containerdSocket, '--namespace', 'k8s.io', ...args];
 }
 
-export async function listImages(plan: LocalPlan): Promise<string[]> {
-  const r = await run('ctr', ctrArgs(plan, 'images', 'list', '--quiet'), { timeoutMs: 60_000 });
+export async function listImages(node: LocalNode): Promise<string[]> {
+  const r = await run('ctr', ctrArgs(node, 'images', 'list', '--quiet'), { timeoutMs: 60_000 });
   return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
 }
 
-/** Imports a docker-archive/OCI tar into the cluster's containerd and checks the names arrived. */
-export async function importArchive(plan: LocalPlan, archive: string, expected: string[], snapshotter: string): Promise<void> {
-  await run('ctr', ctrArgs(plan, 'images', 'import', '--snapshotter', snapshotter, '--digests', archive), { timeoutMs: 15 * 60_000 });
-  const present = new Set(await listImages(plan));
+/** Imports a docker-archive/OCI tar into a node's containerd and checks the names arrived. */
+export async function importArchive(plan: LocalPlan, node: LocalNode, archive: string, expected: string[], snapshotter: string): Promise<void> {
+  await run('ctr', ctrArgs(node, 'images', 'import', '--snapshotter', snapshotter, '--digests', archive), { timeoutMs: 15 * 60_000 });
+  const present = new Set(await listImages(node));
   const missing = expected.map(normalizeImageRef).filter((name) => !present.has(name));
   if (missing.length > 0) {
     throw new SetupError(
-      `ctr images import did not create ${missing.join(', ')} in the cluster's containerd`,
-      `check the archive (tar tf ${archive}) and the containerd log ${join(plan.paths.logs, 'containerd.log')}`,
+      `ctr images import did not create ${missing.join(', ')} in ${node.daemons.containerd} (node ${node.name})`,
+      `check the archive (tar tf ${archive}) and the containerd log ${join(plan.paths.logs, `${node.daemons.containerd}.log`)}`,
     );
   }
 }
 
-export async function importSandboxImage(plan: LocalPlan, pauseBinary: string, snapshotter: string): Promise<void> {
+export async function importSandboxImage(plan: LocalPlan, node: LocalNode, pauseBinary: string, snapshotter: string): Promise<void> {
   mkdirSync(plan.paths.tmp, { recursive: true });
-  const archive = join(plan.paths.tmp, 'pause.tar');
+  const archive = join(plan.paths.tmp, `pause-${node.number}.tar`);
   writeFileSync(archive, singleBinaryImage(plan.sandboxImage, 'pause', readFileSync(pauseBinary)));
   try {
-    await importArchive(plan, archive, [plan.sandboxImage], snapshotter);
+    await importArchive(plan, node, archive, [plan.sandboxImage], snapshotter);
   } finally {
     rmSync(archive, { force: true });
   }
 }
 
-/** docker save ... | ctr images import: makes local Docker images usable by pods (imagePullPolicy IfNotPresent/Never). */
+/** docker save ... | ctr images import (into every node's containerd): makes local Docker images usable by pods (imagePullPolicy IfNotPresent/Never). */
 export async function loadDockerImages(plan: LocalPlan, images: string[], snapshotter: string, log: Log): Promise<void> {
   if (images.length === 0) return;
   if (!(await which('docker'))) {
@@ -132,10 +132,11 @@ export async function loadDockerImages(plan: LocalPlan, images: string[], snapsh
   }
   mkdirSync(plan.paths.tmp, { recursive: true });
   const archive = join(plan.paths.tmp, `images-${process.pid}-${Date.now()}.tar`);
-  log(`loading ${images.length} image(s) into the cluster's containerd: ${images.join(' ')}`);
+  const where = plan.nodes.length > 1 ? `the containerds of ${plan.nodes.length} nodes` : "the cluster's containerd";
+  log(`loading ${images.length} image(s) into ${where}: ${images.join(' ')}`);
   try {
     await run('docker', ['save', '--output', archive, ...images], { timeoutMs: 15 * 60_000 });
-    await importArchive(plan, archive, images, snapshotter);
+    for (const node of plan.nodes) await importArchive(plan, node, archive, images, snapshotter);
   } finally {
     rmSync(archive, { force: true });
   }

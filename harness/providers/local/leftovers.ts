@@ -58,7 +58,7 @@ export async function killLeftoverProcesses(plan: LocalPlan, log: Log): Promise<
 }
 
 /** SIGKILLs the pids and waits (up to 5 s) until they are gone. */
-async function killAndWait(pids: number[]): Promise<void> {
+export async function killAndWait(pids: number[]): Promise<void> {
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -68,48 +68,4 @@ async function killAndWait(pids: number[]): Promise<void> {
   }
   const deadline = Date.now() + 5_000;
   while (pids.some(isAlive) && Date.now() < deadline) await delay(100);
-}
-
-/** The kubelet's pod cgroups (cgroupfs driver: `<hierarchy>/kubepods/...`), deepest first. */
-function kubepodsCgroups(): string[] {
-  const dirs: string[] = [];
-  const walk = (dir: string) => {
-    let entries: string[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${dir}/${e.name}`);
-    } catch {
-      return;
-    }
-    for (const child of entries) walk(child);
-    dirs.push(dir);
-  };
-  let hierarchies: string[];
-  try {
-    hierarchies = readdirSync('/sys/fs/cgroup').map((h) => `/sys/fs/cgroup/${h}`);
-  } catch {
-    return [];
-  }
-  for (const h of ['/sys/fs/cgroup', ...hierarchies]) walk(`${h}/kubepods`);
-  return dirs;
-}
-
-/**
- * Kills processes still in the kubelet's pod cgroups and removes those cgroups, so a container
- * whose shim died cannot outlive the cluster and the next kubelet starts from empty cgroups.
- */
-export async function clearPodCgroups(log: Log): Promise<void> {
-  const dirs = kubepodsCgroups();
-  const pids = new Set<number>();
-  for (const dir of dirs) {
-    try {
-      for (const p of readFileSync(`${dir}/cgroup.procs`, 'utf8').split('\n')) if (p.trim()) pids.add(Number(p));
-    } catch {
-      /* not a leaf or gone */
-    }
-  }
-  if (pids.size > 0) {
-    log(`killing ${pids.size} process(es) left in pod cgroups`);
-    await killAndWait([...pids]);
-  }
-  for (const dir of dirs) await run('rmdir', [dir], { reject: false });
 }

@@ -4,11 +4,12 @@ import { run } from '../../process/run.js';
 import type { LocalPlan } from './plan.js';
 
 /**
- * The node's own network identity, kept on this machine: a dummy interface holding the node
- * address, routes sending the pod and Service ranges to it (the node's pod /24 is on the CNI
- * bridge, a more specific route), forwarding sysctls, FORWARD ACCEPT (Docker may have set DROP),
- * and a REJECT for pod traffic that would leave through any interface but the CNI bridge.
- * Every step is idempotent; tearDownNetwork undoes them.
+ * The nodes' own network identity, kept on this machine: a dummy interface holding the node
+ * addresses (10.200.0.N for node N), routes sending the pod and Service ranges to it (each
+ * node's pod /24 is on its CNI bridge pcbr<N-1>, a more specific route), forwarding sysctls,
+ * FORWARD ACCEPT (Docker may have set DROP), and a REJECT for pod traffic that would leave
+ * through any interface but the CNI bridges (pod -> pod across nodes is routed bridge to
+ * bridge). Every step is idempotent; tearDownNetwork undoes them.
  */
 export interface NetworkState {
   /** FORWARD's policy before up(); restored on down. */
@@ -17,8 +18,11 @@ export interface NetworkState {
 
 export const EGRESS_COMMENT = 'probe-conformance: pod traffic stays on this machine';
 
-export function egressRule(plan: LocalPlan): string[] {
-  return ['FORWARD', '-s', plan.podCIDR, '!', '-o', plan.bridge, '-m', 'comment', '--comment', EGRESS_COMMENT, '-j', 'REJECT'];
+/** Every node's bridge is pcbr<N-1>: `pcbr+` (an iptables interface wildcard) matches them all. */
+export const BRIDGES = 'pcbr+';
+
+export function egressRule(plan: LocalPlan, outInterface: string = BRIDGES): string[] {
+  return ['FORWARD', '-s', plan.podCIDR, '!', '-o', outInterface, '-m', 'comment', '--comment', EGRESS_COMMENT, '-j', 'REJECT'];
 }
 
 async function ok(file: string, args: string[]): Promise<boolean> {
@@ -49,9 +53,11 @@ async function addAddressOnlyLink(dev: string, log: Log): Promise<void> {
 
 export async function setUpNetwork(plan: LocalPlan, log: Log): Promise<NetworkState> {
   const dev = plan.dummyInterface;
-  log(`network: ${dev} ${plan.nodeIP}/${plan.nodePrefixLength}, routes ${plan.podCIDR} and ${plan.serviceCIDR} -> ${dev}`);
+  const addresses = plan.nodes.map((n) => `${n.ip}/${plan.nodePrefixLength}`);
+  log(`network: ${dev} ${addresses.join(' ')}, routes ${plan.podCIDR} and ${plan.serviceCIDR} -> ${dev}`);
   if (!(await ok('ip', ['link', 'show', dev]))) await addAddressOnlyLink(dev, log);
-  await run('ip', ['addr', 'replace', `${plan.nodeIP}/${plan.nodePrefixLength}`, 'dev', dev]);
+  // node 1's first: it stays the primary address (the source of host -> Service traffic)
+  for (const address of addresses) await run('ip', ['addr', 'replace', address, 'dev', dev]);
   await run('ip', ['link', 'set', dev, 'up']);
   await run('ip', ['route', 'replace', plan.podCIDR, 'dev', dev]);
   await run('ip', ['route', 'replace', plan.serviceCIDR, 'dev', dev]);
@@ -67,12 +73,14 @@ export async function setUpNetwork(plan: LocalPlan, log: Log): Promise<NetworkSt
 
 /** Removes what setUpNetwork (and the CNI bridge plugin) created. Safe when nothing exists. */
 export async function tearDownNetwork(plan: LocalPlan, state: NetworkState | undefined, log: Log): Promise<void> {
-  const rule = egressRule(plan);
-  for (let i = 0; i < 10 && (await ok('iptables', ['-C', ...rule])); i++) await run('iptables', ['-D', ...rule]);
+  // also the one-bridge form (`! -o pcbr0`) that earlier versions inserted
+  for (const rule of [egressRule(plan), ...plan.nodes.map((n) => egressRule(plan, n.bridge))]) {
+    for (let i = 0; i < 10 && (await ok('iptables', ['-C', ...rule])); i++) await run('iptables', ['-D', ...rule]);
+  }
   if (state?.forwardPolicyBefore && state.forwardPolicyBefore !== 'ACCEPT') {
     await run('iptables', ['-P', 'FORWARD', state.forwardPolicyBefore], { reject: false });
   }
-  for (const dev of [plan.bridge, plan.dummyInterface]) {
+  for (const dev of [...plan.nodes.map((n) => n.bridge), plan.dummyInterface]) {
     if (await ok('ip', ['link', 'show', dev])) {
       log(`network: deleting ${dev}`);
       await run('ip', ['link', 'del', dev]);

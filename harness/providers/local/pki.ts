@@ -26,17 +26,20 @@ export function clientIdentities(plan: LocalPlan): ClientIdentity[] {
     { name: 'scheduler', cn: 'system:kube-scheduler' },
     { name: 'kube-proxy', cn: 'system:kube-proxy' },
     // the Node authorizer and NodeRestriction need exactly system:node:<nodeName> in system:nodes
-    { name: 'kubelet', cn: `system:node:${plan.nodeName}`, org: 'system:nodes' },
+    ...plan.nodes.map((n) => ({ name: n.kubeletUser, cn: `system:node:${n.name}`, org: 'system:nodes' })),
   ];
 }
 
 export function apiserverSANs(plan: LocalPlan): string[] {
   const dns = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', `kubernetes.default.svc.${plan.clusterDomain}`, 'localhost'];
-  const ips = ['127.0.0.1', plan.apiServiceIP, plan.nodeIP];
+  const ips = ['127.0.0.1', plan.apiServiceIP, plan.hostIP];
   return [...dns.map((d) => `DNS:${d}`), ...ips.map((i) => `IP:${i}`)];
 }
 
-export const KUBECONFIG_CLIENTS = ['admin', 'controller-manager', 'scheduler', 'kube-proxy', 'kubelet'] as const;
+/** The identities that get a kubeconfig: admin, the control plane, kube-proxy, each node's kubelet. */
+export function kubeconfigClients(plan: LocalPlan): string[] {
+  return ['admin', 'controller-manager', 'scheduler', 'kube-proxy', ...plan.nodes.map((n) => n.kubeletUser)];
+}
 
 const REQ_CONFIG = '[req]\ndistinguished_name = dn\n[dn]\n[v3_ca]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign,digitalSignature\nsubjectKeyIdentifier = hash\n';
 
@@ -87,13 +90,13 @@ export async function writePki(plan: LocalPlan): Promise<void> {
   await run('openssl', ['pkey', '-in', join(dir, 'sa.key'), '-pubout', '-out', join(dir, 'sa.pub')]);
 
   mkdirSync(plan.paths.kubeconfigs, { recursive: true, mode: 0o700 });
-  for (const name of KUBECONFIG_CLIENTS) {
+  for (const name of kubeconfigClients(plan)) {
     const path = join(plan.paths.kubeconfigs, `${name}.kubeconfig`);
     writeFileSync(path, kubeconfig(plan, name, dir), { mode: 0o600 });
   }
 }
 
-export function kubeconfigPath(plan: LocalPlan, name: (typeof KUBECONFIG_CLIENTS)[number]): string {
+export function kubeconfigPath(plan: LocalPlan, name: string): string {
   return join(plan.paths.kubeconfigs, `${name}.kubeconfig`);
 }
 

@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
+import { SetupError } from '../../harness/errors.js';
+import { cniConflist, kubeletConfig } from '../../harness/providers/local/configs.js';
+import { allPorts, makePlan, readLocalNodeCount } from '../../harness/providers/local/plan.js';
+import { daemonOrder } from '../../harness/providers/local/processes.js';
+import { NODE_ACCESS_ENV, nodeAccessFromEnv, nodeControlAvailable } from '../../harness/providers/node-access.js';
+
+const config = { stateDir: '/var/lib/probe-conformance' };
+const facts = { cgroupVersion: 1 as const, negativeOomScoreAdj: false, snapshotter: 'overlayfs' as const };
+
+describe('local plan', () => {
+  it('keeps the single-node layout by default', () => {
+    const plan = makePlan(config);
+    expect(plan.nodes).toHaveLength(1);
+    expect(plan.nodes[0]).toMatchObject({
+      name: 'probe-node',
+      ip: '10.200.0.1',
+      bridge: 'pcbr0',
+      podCIDR: '10.244.0.0/24',
+      ports: { kubelet: 10250, kubeletHealthz: 10248 },
+      daemons: { containerd: 'containerd', kubelet: 'kubelet' },
+      paths: {
+        containerdSocket: '/run/probe-conformance/local/containerd.sock',
+        kubeletRoot: '/var/lib/probe-conformance/local/kubelet',
+        kubeletConfig: '/var/lib/probe-conformance/local/config/kubelet.yaml',
+      },
+    });
+    expect(plan.nodes[0]!.cgroupRoot).toBeUndefined();
+    expect(plan.hostIP).toBe('10.200.0.1');
+    expect(daemonOrder(plan)).toEqual(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'containerd', 'kubelet', 'kube-proxy']);
+    expect(kubeletConfig(plan, plan.nodes[0]!, facts)).not.toContain('cgroupRoot');
+  });
+
+  it('gives node 2 its own address, bridge, pod /24, ports, dirs and cgroup root', () => {
+    const plan = makePlan(config, { nodes: 2 });
+    const one = plan.nodes[0]!;
+    const two = plan.nodes[1]!;
+    expect(two).toMatchObject({
+      name: 'probe-node-2',
+      ip: '10.200.0.2',
+      bridge: 'pcbr1',
+      podCIDR: '10.244.1.0/24',
+      cgroupRoot: '/probe-node-2',
+      daemons: { containerd: 'containerd-2', kubelet: 'kubelet-2' },
+      paths: { containerdSocket: '/run/probe-conformance/local/node-2/containerd.sock', kubeletRoot: '/var/lib/probe-conformance/local/node-2/kubelet' },
+    });
+    const ports = allPorts(plan).map(([, port]) => port);
+    expect(new Set(ports).size).toBe(ports.length);
+    for (const key of Object.keys(one.paths) as (keyof typeof one.paths)[]) expect(two.paths[key]).not.toBe(one.paths[key]);
+    expect(parse(kubeletConfig(plan, two, facts))).toMatchObject({ address: '10.200.0.2', port: two.ports.kubelet, cgroupRoot: '/probe-node-2' });
+    expect(JSON.parse(cniConflist(two)).plugins[0]).toMatchObject({ bridge: 'pcbr1', ipam: { ranges: [[{ subnet: '10.244.1.0/24' }]] } });
+  });
+
+  it('reads PROBE_NODES (1 to 4)', () => {
+    expect(readLocalNodeCount({})).toBe(1);
+    expect(readLocalNodeCount({ PROBE_NODES: '2' })).toBe(2);
+    for (const bad of ['0', '5', 'two', '1.5']) expect(() => readLocalNodeCount({ PROBE_NODES: bad })).toThrow(SetupError);
+  });
+});
+
+describe('local node control', () => {
+  const saved = process.env[NODE_ACCESS_ENV];
+  afterEach(() => {
+    if (saved === undefined) delete process.env[NODE_ACCESS_ENV];
+    else process.env[NODE_ACCESS_ENV] = saved;
+  });
+
+  it('is offered only when the provider lists nodes to control', () => {
+    process.env[NODE_ACCESS_ENV] = JSON.stringify({ kind: 'local' });
+    expect(nodeControlAvailable()).toBe(false);
+    expect(nodeAccessFromEnv().control).toBeUndefined();
+    const kubelet = { command: '/bin/false', args: ['--config=/x'], pidFile: '/nonexistent/kubelet.pid', logFile: '/dev/null', healthz: 'http://127.0.0.1:1/healthz' };
+    process.env[NODE_ACCESS_ENV] = JSON.stringify({ kind: 'local', control: { 'probe-node-2': kubelet } });
+    expect(nodeControlAvailable()).toBe(true);
+    expect(nodeAccessFromEnv().control).toBeDefined();
+  });
+
+  it('refuses unknown nodes and a stop of a kubelet that does not run', async () => {
+    const kubelet = { command: '/bin/false', args: ['--config=/x'], pidFile: '/nonexistent/kubelet.pid', logFile: '/dev/null', healthz: 'http://127.0.0.1:1/healthz' };
+    process.env[NODE_ACCESS_ENV] = JSON.stringify({ kind: 'local', control: { 'probe-node-2': kubelet } });
+    const control = nodeAccessFromEnv().control!;
+    await expect(control('elsewhere', 'stop')).rejects.toThrow(/not one the local provider can stop/);
+    await expect(control('probe-node-2', 'stop')).rejects.toThrow(/not running/);
+  });
+});
