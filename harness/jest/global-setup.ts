@@ -38,7 +38,7 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__probeSetup = state;
   onInterrupt(state);
   rmSync(join(config.reportsDir, 'scenarios'), { recursive: true, force: true });
-  rmSync(join(config.reportsDir, 'mutations'), { recursive: true, force: true });
+  for (const stale of ['mutations', 'node-logs', 'kind-logs']) rmSync(join(config.reportsDir, stale), { recursive: true, force: true });
   mkdirSync(config.reportsDir, { recursive: true });
   const started = Date.now();
   // Set by the existing provider for the workers; a value inherited from the shell must not

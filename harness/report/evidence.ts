@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import YAML from 'yaml';
 import type { ScenarioContext } from '../scenario/context.js';
 import type { ScenarioResult } from '../scenario/runner.js';
 
-/** Where the kubelet writes its log on this machine, when the provider knows (local provider). */
+/** Where the kubelets write their logs on this machine (':'-separated), when the provider knows (local). */
 export const KUBELET_LOG_ENV = 'PROBE_KUBELET_LOG';
 
 export function scenarioReportDir(reportsDir: string, id: string): string {
@@ -13,12 +13,16 @@ export function scenarioReportDir(reportsDir: string, id: string): string {
   return dir;
 }
 
-/** Kubelet log lines that mention the namespace (the last 400 of them). */
+/** Kubelet log lines that mention the namespace (the last 400 of them per kubelet). */
 function kubeletExcerpt(namespace: string): string | undefined {
-  const file = process.env[KUBELET_LOG_ENV];
-  if (!file || !existsSync(file)) return undefined;
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.includes(namespace));
-  return lines.slice(-400).join('\n');
+  const files = (process.env[KUBELET_LOG_ENV] ?? '').split(delimiter).filter((f) => f && existsSync(f));
+  if (!files.length) return undefined;
+  return files
+    .map((file) => {
+      const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.includes(namespace));
+      return `${files.length > 1 ? `== ${file}\n` : ''}${lines.slice(-400).join('\n')}`;
+    })
+    .join('\n');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import type { RunConfig } from '../../config.js';
 import { SetupError } from '../../errors.js';
 import type { Log } from '../../log.js';
@@ -19,7 +19,7 @@ import { killLeftoverProcesses, unmountAll } from './leftovers.js';
 import { setUpNetwork, tearDownNetwork, type NetworkState } from './network.js';
 import type { LocalNodeControl } from './node-control.js';
 import { writePki } from './pki.js';
-import { firstNode, makePlan, readLocalNodeCount, type LocalNode, type LocalPlan } from './plan.js';
+import { makePlan, readLocalNodeCount, type LocalNode, type LocalPlan } from './plan.js';
 import { daemonOrder, isRunning, kubeletCommandLine, kubeletHealthzURL, logFile, pidFile, startCluster, stopDaemons } from './processes.js';
 
 /** What down() needs to undo, kept on disk so a later run can clean up after a killed one. */
@@ -73,7 +73,7 @@ export class LocalProvider implements ClusterProvider {
     await startCluster(plan, binaries, files, facts, log);
     const names = plan.nodes.map((n) => n.name);
     log(`node(s) ${names.join(', ')} Ready ${((Date.now() - clusterStart) / 1000).toFixed(1)}s after the daemons started (${((Date.now() - started) / 1000).toFixed(1)}s with builds)`);
-    process.env[KUBELET_LOG_ENV] = logFile(plan, firstNode(plan).daemons.kubelet);
+    process.env[KUBELET_LOG_ENV] = plan.nodes.map((n) => logFile(plan, n.daemons.kubelet)).join(delimiter);
     const access: NodeAccessSpec = { kind: 'local', ...(plan.nodes.length > 1 ? { control: this.nodeControl(binaries) } : {}) };
     process.env[NODE_ACCESS_ENV] = JSON.stringify(access);
     return { kubeconfig: plan.paths.adminKubeconfig, nodes: names, kubernetesVersion: binaries.kubernetesVersion, provider: this.name };
