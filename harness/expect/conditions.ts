@@ -72,6 +72,10 @@ function checkPod(c: Extract<Condition, { pod: string }>, view: ClusterView): Ch
     compare(`${name}.waitingReason`, e.waitingReason, st.state?.waiting?.reason);
     compare(`${name}.lastTerminated.reason`, e.lastTerminated?.reason, st.lastState?.terminated?.reason);
     compare(`${name}.lastTerminated.exitCode`, e.lastTerminated?.exitCode, st.lastState?.terminated?.exitCode);
+    if (e.idChanged !== undefined) {
+      const first = view.firstSeen.get(`${c.pod}/${name}`);
+      compare(`${name}.idChanged (first ${first?.slice(-12)}, now ${st.containerID?.slice(-12)})`, e.idChanged, st.containerID !== undefined && first !== undefined && st.containerID !== first);
+    }
     // No container field carries the moment the API started showing it (startedAt is the process
     // start, which a hanging postStart hook reports much later), so these fall back to watch time.
     times.push(undefined);

@@ -1,0 +1,18 @@
+import { describe, expect, it } from '@jest/globals';
+import type * as k8s from '@kubernetes/client-node';
+import { checkCondition } from '../../harness/expect/conditions.js';
+import type { ClusterView } from '../../harness/observe/recorder.js';
+import { Timeline } from '../../harness/observe/timeline.js';
+
+function view(containerID: string, firstID: string): ClusterView {
+  const pod = { metadata: { name: 'p' }, status: { containerStatuses: [{ name: 'c', containerID, restartCount: 1, ready: true, image: 'i', imageID: 'i' }] } } as k8s.V1Pod;
+  const pods = new Map([['p', pod]]);
+  return { pods, lastSeenPods: pods, firstSeen: new Map([['p/c', firstID]]), events: [], slices: [], timeline: new Timeline() };
+}
+
+describe('container conditions', () => {
+  it('idChanged compares the container ID with the first one seen', () => {
+    expect(checkCondition({ pod: 'p', containers: { c: { idChanged: true } } }, view('containerd://b', 'containerd://a')).ok).toBe(true);
+    expect(checkCondition({ pod: 'p', containers: { c: { idChanged: true } } }, view('containerd://a', 'containerd://a')).ok).toBe(false);
+  });
+});
