@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what `npm test` needs on a Debian/Ubuntu machine, idempotently: the system packages of
-# the chosen provider (default local) and the npm dependencies (npm ci). Run as root; safe to run
-# again: it only installs what is missing.
-#   sudo ./install.sh                    local provider: Docker Engine, containerd, runc, CNI plugins,
-#                                        debootstrap, busybox-static, iptables, openssl, conntrack, Go
-#   sudo ./install.sh --provider kind    kind provider: Docker and Go (kind is built from its Go module)
-#   sudo ./install.sh --provider existing  only Docker (to build the demo images)
+# the chosen provider (default local) and the npm dependencies (npm ci). Only what is missing is
+# installed; what is there counts, whoever installed it (nothing is replaced).
+#   sudo ./install.sh                      local provider: Docker Engine (dockerd), containerd, runc,
+#                                          CNI plugins, debootstrap, iptables, conntrack, openssl...
+#   sudo ./install.sh --provider kind      kind provider: a Docker engine and Go (kind is built here)
+#   sudo ./install.sh --provider existing  a Docker engine (to build the demo images)
+#   ./install.sh --dry-run [--provider P]  print found / missing / would install; change nothing
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,56 +14,199 @@ say() { printf 'install: %s\n' "$*"; }
 die() { printf 'install: %s\n' "$*" >&2; exit 1; }
 
 provider=local
+dry_run=0
 while [ $# -gt 0 ]; do
   case "$1" in
-    --provider) provider="${2:-}"; shift 2 ;;
+    --provider) provider="${2:-}"; shift 2 || die "--provider needs a value (local, kind or existing)" ;;
     --provider=*) provider="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument $1 (use --provider local|kind|existing)" ;;
+    --dry-run|-n) dry_run=1; shift ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument $1 (use --provider local|kind|existing, --dry-run, --help)" ;;
   esac
 done
 case "$provider" in local|kind|existing) ;; *) die "unknown provider '$provider' (use local, kind or existing)" ;; esac
 
-[ "$(id -u)" -eq 0 ] || die "run as root (sudo ./install.sh): it installs system packages"
-command -v apt-get >/dev/null || die "apt-get not found: this script supports Debian/Ubuntu; install the packages listed in docs/local-cluster.md by hand"
+# PROBE_INSTALL_ROOT prefixes the files checked (not the commands: those come from PATH); the
+# tests use it with PATH shims to put install.sh's decisions before simulated machines.
+root="${PROBE_INSTALL_ROOT:-}"
+GO_MIN_MINOR=24
 
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+on_path() { command -v "$1" 2>/dev/null; }
 
-# What is there already counts, whoever installed it (GitHub's runners have Docker's own docker-ce
-# and containerd.io, which conflict with Debian's docker.io/containerd): check commands, not packages.
-missing=()
-command -v docker >/dev/null || missing+=(docker.io)
-command -v node >/dev/null || missing+=(nodejs npm)
-command -v go >/dev/null || [ "$provider" = existing ] || missing+=(golang-go)
-if [ "$provider" = local ]; then
-  command -v containerd >/dev/null || missing+=(containerd)
-  command -v runc >/dev/null || missing+=(runc)
-  [ -x /usr/lib/cni/bridge ] || installed containernetworking-plugins || missing+=(containernetworking-plugins)
-  for p in debootstrap busybox-static iptables iproute2 openssl conntrack procps util-linux ca-certificates; do
-    installed "$p" || missing+=("$p")
-  done
+# One row per thing checked: "what|state|detail|package". state: found, missing, cannot.
+rows=()
+to_install=()
+cannot=()
+found() { rows+=("$1|found|$2|"); }
+need() { # what package why
+  rows+=("$1|missing|$3|$2")
+  case " ${to_install[*]:-} " in *" $2 "*) ;; *) to_install+=("$2") ;; esac
+}
+refuse() { rows+=("$1|cannot|$2|"); cannot+=("$1"); }
+
+# A command, else the package that provides it.
+check_command() { # command package
+  local p
+  if p=$(on_path "$1"); then found "$1" "$p"; else need "$1" "$2" "not on PATH"; fi
+}
+
+docker_answers() { docker info --format '{{.ServerVersion}}' 2>/dev/null | grep -qv '^$'; }
+
+# The suite builds the demo images with a Docker engine, and starts dockerd itself when none runs:
+# a docker client alone (a new machine of this kind has one) is not enough.
+check_docker_engine() {
+  local p
+  if p=$(on_path dockerd); then
+    found "dockerd" "$p (the suite starts it when no engine runs)"
+  elif on_path docker >/dev/null && docker_answers; then
+    found "dockerd" "none on PATH, but a Docker engine answers docker info"
+  else
+    need "dockerd" docker.io "no Docker engine answers and dockerd is not installed (a docker client alone cannot build images)"
+  fi
+  check_command docker docker.io
+}
+
+check_go() {
+  local go minor candidate
+  go=$(on_path go || { [ -x "$root/usr/local/go/bin/go" ] && echo "$root/usr/local/go/bin/go"; } || true)
+  if [ -n "$go" ]; then
+    minor=$("$go" env GOVERSION 2>/dev/null | sed -E 's/^go1\.([0-9]+).*/\1/')
+    if [ -n "$minor" ] && [ "$minor" -ge "$GO_MIN_MINOR" ] 2>/dev/null; then
+      found "go" "$go ($("$go" env GOVERSION))"
+    else
+      refuse "go" "$go is $("$go" env GOVERSION 2>/dev/null || echo 'of unknown version'): Kubernetes and kind need Go 1.$GO_MIN_MINOR or newer, install it from go.dev/dl (Debian's golang-go is older)"
+    fi
+    return
+  fi
+  # Debian's golang-go is only useful if new enough (bookworm's is 1.19).
+  candidate=$(apt-cache policy golang-go 2>/dev/null | sed -n 's/^ *Candidate: *//p' | sed -E 's/^[0-9]+://; s/^1\.([0-9]+).*/\1/')
+  if [ -n "$candidate" ] && [ "$candidate" != "(none)" ] && [ "$candidate" -ge "$GO_MIN_MINOR" ] 2>/dev/null; then
+    need "go" golang-go "not on PATH"
+  else
+    refuse "go" "not on PATH, and the apt sources offer no golang-go >= 1.$GO_MIN_MINOR (candidate: ${candidate:-none}): install Go 1.$GO_MIN_MINOR+ from go.dev/dl and put it on PATH"
+  fi
+}
+
+check_node() {
+  local p major
+  if p=$(on_path node); then
+    major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+    if [ "$major" -ge 20 ]; then found "node" "$p ($(node -v))"; else refuse "node" "$p is $(node -v): the suite needs Node.js 20 or newer (nodesource or nvm)"; fi
+  else
+    # Debian's nodejs is only useful if new enough (bookworm's is 18).
+    major=$(apt-cache policy nodejs 2>/dev/null | sed -n 's/^ *Candidate: *//p' | sed -E 's/^[0-9]+://; s/^([0-9]+).*/\1/')
+    if [ -n "$major" ] && [ "$major" -ge 20 ] 2>/dev/null; then
+      need "node" nodejs "not on PATH"
+    else
+      refuse "node" "not on PATH, and the apt sources offer no nodejs >= 20 (candidate: ${major:-none}): install Node.js 20+ with npm (nodesource or nvm)"
+      return
+    fi
+  fi
+  check_command npm npm
+}
+
+check_cni() {
+  local dir="$root/usr/lib/cni" missing=""
+  for plugin in bridge host-local portmap loopback; do [ -x "$dir/$plugin" ] || missing="$missing $plugin"; done
+  if [ -z "$missing" ]; then found "CNI plugins" "$dir"; else need "CNI plugins" containernetworking-plugins "missing in $dir:$missing"; fi
+}
+
+check_ca() {
+  if [ -s "$root/etc/ssl/certs/ca-certificates.crt" ]; then found "CA certificates" "$root/etc/ssl/certs/ca-certificates.crt"; else need "CA certificates" ca-certificates "no /etc/ssl/certs/ca-certificates.crt"; fi
+}
+
+check_node
+case "$provider" in
+  local)
+    check_docker_engine
+    check_go
+    check_command containerd containerd
+    check_command runc runc
+    check_cni
+    check_command debootstrap debootstrap
+    check_command iptables iptables
+    check_command ip iproute2
+    check_command ss iproute2
+    check_command openssl openssl
+    check_command conntrack conntrack
+    check_command ps procps
+    check_command nsenter util-linux
+    check_ca
+    ;;
+  kind)
+    check_docker_engine
+    check_go
+    ;;
+  existing)
+    check_docker_engine
+    ;;
+esac
+
+# apt-get update happens only when something is to be installed (not in a dry run), so the
+# candidate check of a dry run reads whatever lists the machine has.
+candidate_of() { apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: *//p' | head -n1; }
+
+verb="would install"; [ "$dry_run" -eq 1 ] || verb="installing"
+say "checking what the $provider provider needs$([ "$dry_run" -eq 1 ] && echo ' (dry run: nothing is changed)')"
+for row in "${rows[@]}"; do
+  IFS='|' read -r what state detail pkg <<<"$row"
+  case "$state" in
+    found) printf 'install:   found    %-16s %s\n' "$what" "$detail" ;;
+    missing) printf 'install:   missing  %-16s %s -> %s %s\n' "$what" "$detail" "$verb" "$pkg" ;;
+    cannot) printf 'install:   missing  %-16s cannot install: %s\n' "$what" "$detail" ;;
+  esac
+done
+
+npm_current() { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; }
+
+if [ "$dry_run" -eq 1 ]; then
+  if [ ${#to_install[@]} -gt 0 ]; then
+    details=()
+    for p in "${to_install[@]}"; do
+      c=$(candidate_of "$p"); details+=("$p${c:+ ($c)}")
+    done
+    say "would run: apt-get update; apt-get install --no-install-recommends ${to_install[*]}"
+    say "apt candidates: ${details[*]}"
+  else
+    say "system packages: nothing to install"
+  fi
+  if npm_current; then say "npm dependencies present"; else say "would run: npm ci"; fi
+  [ ${#cannot[@]} -eq 0 ] || say "cannot install: ${cannot[*]} (see above)"
+  exit 0
 fi
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing ${missing[*]}"
+
+if [ ${#to_install[@]} -gt 0 ]; then
+  [ "$(id -u)" -eq 0 ] || die "run as root (sudo ./install.sh) to install ${to_install[*]}"
+  command -v apt-get >/dev/null || die "apt-get not found: install ${to_install[*]} by hand (see docs/local-cluster.md)"
+  say "apt-get update"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  installable=()
+  for p in "${to_install[@]}"; do
+    c=$(candidate_of "$p")
+    if [ -z "$c" ] || [ "$c" = "(none)" ]; then
+      say "cannot install $p: no apt source offers it (apt-cache policy $p shows no candidate); add a Debian/Ubuntu mirror that has it"
+      cannot+=("$p")
+    else
+      installable+=("$p")
+    fi
+  done
+  if [ ${#installable[@]} -gt 0 ]; then
+    say "installing ${installable[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${installable[@]}" >/dev/null
+  fi
 else
   say "system packages present ($provider provider)"
 fi
 
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-[ "$node_major" -ge 20 ] || die "Node.js $(node -v) is too old: install Node.js 20 or newer"
-if [ "$provider" != existing ]; then
-  go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
-  [ "$go_minor" -ge 24 ] || die "$(go env GOVERSION) is too old to build Kubernetes and kind: install Go 1.24 or newer"
-fi
-
 # npm runs as the user who called sudo, so node_modules and ~/.npm stay theirs.
 as_user() { if [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then sudo -u "$SUDO_USER" -H "$@"; else "$@"; fi; }
-if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
-  say "npm dependencies present"
-else
-  say "npm ci"
-  as_user npm ci --no-audit --no-fund --loglevel=error
+if on_path node >/dev/null; then
+  if npm_current; then
+    say "npm dependencies present"
+  else
+    say "npm ci"
+    as_user npm ci --no-audit --no-fund --loglevel=error
+  fi
 fi
+[ ${#cannot[@]} -eq 0 ] || die "not installed: ${cannot[*]} (see the lines above); the rest is in place"
 say "done. Run the suite with: npm test"
