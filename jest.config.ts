@@ -16,7 +16,8 @@ const common = {
 const config: Config = {
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/test/harness'], testMatch: ['**/*.test.ts'] },
-    { ...common, displayName: 'images', roots: ['<rootDir>/test/images'], testMatch: ['**/*.test.ts'] },
+    // The teardown also runs when only the image tests are selected: it stops a dockerd they started.
+    { ...common, displayName: 'images', roots: ['<rootDir>/test/images'], testMatch: ['**/*.test.ts'], globalTeardown: '<rootDir>/harness/jest/teardown-entry.mjs' },
     {
       ...common,
       displayName: 'scenarios',
@@ -33,7 +34,7 @@ const config: Config = {
   forceExit: true,
   reporters: [
     'default',
-    ['jest-junit', { outputDirectory: 'reports', outputName: 'junit.xml', addFileAttribute: 'true', classNameTemplate: '{displayName} {classname}', titleTemplate: '{title}' }],
+    ['jest-junit', { outputDirectory: process.env.PROBE_REPORTS_DIR ?? 'reports', outputName: 'junit.xml', addFileAttribute: 'true', reportTestSuiteErrors: 'true', classNameTemplate: '{displayName} {classname}', titleTemplate: '{title}' }],
   ],
 };
 export default config;

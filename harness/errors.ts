@@ -20,3 +20,38 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return err.stack ?? err.message;
   return String(err);
 }
+
+/** Something a machine lacks before a run can start: what is wrong, and the command that fixes it. */
+export interface Problem {
+  what: string;
+  fix: string;
+}
+
+/** `preflight (local provider): 2 problems`, then `  - <what>` / `    fix: <fix>` per problem. */
+export function formatProblems(subject: string, problems: readonly Problem[]): string {
+  return [preflightHeader(subject, problems.length), ...problems.map((p) => `  - ${p.what}\n    fix: ${p.fix}`)].join('\n');
+}
+
+function preflightHeader(subject: string, count: number): string {
+  return `preflight (${subject}): ${count === 0 ? 'no problems' : count === 1 ? '1 problem' : `${count} problems`}`;
+}
+
+/**
+ * Every problem the preflight found, in one error: describeError prints them all, and the first
+ * three lines of its message are the header, the first problem and its fix.
+ */
+export class PreflightError extends SetupError {
+  readonly problems: readonly Problem[];
+
+  /** `subject` names what was checked, e.g. "local provider". */
+  constructor(
+    problems: readonly Problem[],
+    readonly subject: string,
+  ) {
+    // cause_ and fix on one line each (for reports that keep only those); the message has them all.
+    super(`${preflightHeader(subject, problems.length)}: ${problems.map((p) => p.what).join('; ')}`, [...new Set(problems.map((p) => p.fix))].join('; '));
+    this.message = formatProblems(subject, problems);
+    this.problems = problems;
+    this.name = 'PreflightError';
+  }
+}

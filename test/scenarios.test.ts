@@ -44,6 +44,14 @@ describe('scenarios', () => {
     expect(dirs.length).toBeGreaterThan(0);
   });
 
+  // No cluster: one failure saying why (global setup printed it first), every scenario not run.
+  const noCluster = 'setupError' in env ? env : undefined;
+  if (noCluster) {
+    test(`cluster setup (${config.provider} provider, ${noCluster.setupStage})`, () => {
+      throw new Error(noCluster.setupError);
+    });
+  }
+
   for (const dir of dirs) {
     const loaded = tryLoad(dir);
     if (loaded instanceof Error) {
@@ -54,7 +62,7 @@ describe('scenarios', () => {
     }
     const claims = loaded.spec.claims.map((c) => `${c.id} ${c.verdict}`).join(', ');
     const title = `${loaded.id}: ${loaded.spec.title} [${claims}]`;
-    const unmet = 'setupError' in env ? undefined : unmetNeeds(loaded.spec, { nodes: env.nodes.length, nodeControl: nodeControlAvailable() });
+    const unmet = 'setupError' in env ? 'no cluster (see the cluster setup test)' : unmetNeeds(loaded.spec, { nodes: env.nodes.length, nodeControl: nodeControlAvailable() });
     if (unmet) {
       // Reported as skipped (never passed), and as "not run" with this reason in reports/claims.md.
       test.skip(`${title} (not run: ${unmet})`, () => undefined);
@@ -67,7 +75,7 @@ describe('scenarios', () => {
         test.concurrent(
           `${loaded.id} [mutation: ${mutation.name}] must fail`,
           async () => {
-            if ('setupError' in env) throw new Error(`no cluster for this scenario: ${env.setupError}`);
+            if ('setupError' in env) throw new Error('unreachable: no cluster');
             const result = await withCluster(loaded.id, exclusive, () =>
               runScenario(loaded, { kube: connect(env.kubeconfig), nodes: nodeAccessFromEnv(), runId: env.runId, log: consoleLog(`${loaded.id} mutated`), mutation }),
             );
@@ -83,7 +91,7 @@ describe('scenarios', () => {
     test.concurrent(
       title,
       async () => {
-        if ('setupError' in env) throw new Error(`no cluster for this scenario: ${env.setupError}`);
+        if ('setupError' in env) throw new Error('unreachable: no cluster');
         const kube = connect(env.kubeconfig);
         const result = await withCluster(loaded.id, exclusive, () =>
           runScenario(loaded, {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test [-- options]`: turns the suite's own flags into PROBE_* variables (the same names
 // docs/options.md lists, so the environment and the flags are one set of options) and runs Jest
-// with everything else. Plain JavaScript: it runs before any TypeScript loader.
+// with everything else. Plain JavaScript: it runs before any TypeScript loader. `--doctor` (also
+// `npm run doctor`) runs only the preflight checks, through the TypeScript loader, and no Jest.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -19,6 +20,7 @@ const FLAGS = {
 };
 
 const HELP = `usage: npm test [-- [suite options] [jest options]]
+       npm test -- --doctor [suite options]     (or: npm run doctor [-- suite options])
 
 Runs the probe-conformance suite: brings up a cluster, runs every scenario folder, writes reports/.
 
@@ -35,6 +37,9 @@ suite options (each also works as the environment variable shown; see docs/optio
   --allow-context NAME             existing: opt in to run on that context (PROBE_ALLOW_CONTEXT)
   --image-registry HOST[/PATH]     existing: push the demo images there (PROBE_IMAGE_REGISTRY)
   --kind-node-image IMAGE          kind: node image, e.g. kindest/node:v1.34.0 (PROBE_KIND_NODE_IMAGE)
+  --doctor                         only check this machine for the chosen provider (the preflight:
+                                   commands, Docker, Go, kernel, ports, disk, context), print every
+                                   problem with its fix, and exit 0 (none) or 1; runs no tests
 
 jest options pass through, e.g.:
   --selectProjects unit|images|scenarios    only that part
@@ -50,9 +55,14 @@ function fail(message) {
 function parseArgs(argv) {
   const env = {};
   const jest = [];
+  let doctor = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--help' || arg === '-h') return { help: true, env, jest };
+    if (arg === '--help' || arg === '-h') return { help: true, doctor, env, jest };
+    if (arg === '--doctor') {
+      doctor = true;
+      continue;
+    }
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const flag = FLAGS[name];
     if (!flag) {
@@ -69,14 +79,24 @@ function parseArgs(argv) {
     if (flag.pattern && !flag.pattern.test(value)) fail(`${name} ${value}: not a valid value`);
     env[flag.env] = value;
   }
-  return { help: false, env, jest };
+  return { help: false, doctor, env, jest };
 }
 
-const { help, env, jest } = parseArgs(process.argv.slice(2));
+/** The preflight alone (harness/preflight/doctor.ts), with the options given as flags. */
+async function runDoctor(env, ignored) {
+  if (ignored.length > 0) process.stderr.write(`probe-conformance: --doctor runs no tests; ignoring ${ignored.join(' ')}\n`);
+  Object.assign(process.env, env);
+  const { importTs } = await import('../jest/ts-loader.mjs');
+  const { doctor } = await importTs('../preflight/doctor.ts');
+  process.exit(await doctor());
+}
+
+const { help, doctor, env, jest } = parseArgs(process.argv.slice(2));
 if (help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
+if (doctor) await runDoctor(env, jest);
 const jestBin = join(dirname(createRequire(import.meta.url).resolve('jest/package.json')), 'bin', 'jest.js');
 const child = spawn(process.execPath, ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', jestBin, ...jest], {
   stdio: 'inherit',

@@ -1,3 +1,4 @@
+import { clip } from '../progress.js';
 import { run } from '../process/run.js';
 
 /** Small helpers around the docker CLI shared by the image and engine modules. */
@@ -20,3 +21,37 @@ export class LineTail {
     return this.lines.slice(-last).join('\n');
   }
 }
+
+/**
+ * How far a `docker build` is, from its output: the last step line (`Step 2/3 : RUN ...` from the
+ * legacy builder, `#6 [2/3] RUN ...` from BuildKit's plain progress) and the latest output line
+ * under it (apt's `Get:12 ...`, `Setting up nodejs ...`, a layer download).
+ */
+export class DockerBuildProgress {
+  private step: string | undefined;
+  private latest: string | undefined;
+
+  push(line: string): void {
+    const text = line.trim();
+    if (text === '') return;
+    const legacy = /^Step (\d+\/\d+) : (.*)$/.exec(text);
+    const buildkit = /^#\d+ \[(?:[^\]]*\s)?(\d+\/\d+)\] (.*)$/.exec(text);
+    const step = legacy ?? buildkit;
+    if (step) {
+      this.step = `step ${step[1]}: ${clip(step[2]!, 70)}`;
+      this.latest = undefined;
+      return;
+    }
+    // BuildKit prefixes lines with `#<n> ` and output with its seconds; bookkeeping (`#6 DONE 1.2s`,
+    // `#1 [internal] load .dockerignore`, ` ---> 3f2a`, `Removing intermediate container`) is not news.
+    const output = text.replace(/^#\d+ (?:\d+(?:\.\d+)? )?/, '');
+    if (output === '' || /^(DONE|CACHED)\b|^\[internal\]|^--->|^Removing intermediate container/.test(output)) return;
+    this.latest = clip(output, 80);
+  }
+
+  status(): string | undefined {
+    if (!this.step) return this.latest ? `latest: ${this.latest}` : undefined;
+    return this.latest ? `${this.step} (latest: ${this.latest})` : this.step;
+  }
+}
+

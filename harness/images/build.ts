@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { LineTail } from '../docker/cli.js';
+import { DockerBuildProgress, LineTail } from '../docker/cli.js';
 import { SetupError } from '../errors.js';
 import type { Log } from '../log.js';
 import { run } from '../process/run.js';
+import { withProgress } from '../progress.js';
 import { ensureOfflineBases, type OfflineBaseKind } from './offline-bases.js';
 
 /**
@@ -135,6 +136,8 @@ export interface BuildDemoImagesOptions {
   log: Log;
   /** Build only these folders (default: all). */
   only?: string[];
+  /** Milliseconds between progress lines of a long build (default 30 s). */
+  progressEveryMs?: number;
 }
 
 const REGISTRY_TROUBLE =
@@ -150,7 +153,7 @@ export async function buildDemoImages(options: BuildDemoImagesOptions): Promise<
     images = images.filter((i) => options.only!.includes(i.folder));
   }
   if (images.length === 0) return [];
-  const bases = baseMode === 'offline' ? await ensureOfflineBases({ cacheDir: options.cacheDir, log }) : undefined;
+  const bases = baseMode === 'offline' ? await ensureOfflineBases({ cacheDir: options.cacheDir, log, progressEveryMs: options.progressEveryMs }) : undefined;
   const refs: string[] = [];
   for (const image of images) {
     const base = bases ? bases[image.offlineBase] : image.officialBase;
@@ -159,11 +162,19 @@ export async function buildDemoImages(options: BuildDemoImagesOptions): Promise<
     args.push(image.dir);
     const started = Date.now();
     const tail = new LineTail(40);
-    const r = await run('docker', args, {
-      reject: false,
-      timeoutMs: 30 * 60_000,
-      onLine: (line) => tail.push(line),
-    });
+    const progress = new DockerBuildProgress();
+    const r = await withProgress(
+      () =>
+        run('docker', args, {
+          reject: false,
+          timeoutMs: 30 * 60_000,
+          onLine: (line) => {
+            tail.push(line);
+            progress.push(line);
+          },
+        }),
+      { log, what: `building ${image.ref}`, status: () => progress.status(), everyMs: options.progressEveryMs },
+    );
     if (r.exitCode !== 0) {
       const text = tail.text(20);
       if (baseMode === 'official' && REGISTRY_TROUBLE.test(text)) {

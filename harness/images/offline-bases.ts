@@ -2,10 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { dockerImageExists, LineTail } from '../docker/cli.js';
+import { DockerBuildProgress, dockerImageExists, LineTail } from '../docker/cli.js';
 import { SetupError } from '../errors.js';
 import type { Log } from '../log.js';
 import { run, which } from '../process/run.js';
+import { withProgress } from '../progress.js';
+import { DEBIAN_MIRROR_ENV, debianMirror, type DebianMirror } from './debian-mirror.js';
 import { withDirLock } from './lock.js';
 
 /**
@@ -15,7 +17,8 @@ import { withDirLock } from './lock.js';
  * internet the official images are used; offline the harness builds these two bases and passes
  * one of them as --build-arg BASE=...:
  *
- *   debian   Debian bookworm: `debootstrap --variant=minbase` (the mirror is reachable), the rootfs
+ *   debian   Debian bookworm: `debootstrap --variant=minbase` from the Debian mirror of this machine's
+ *            apt sources or $PROBE_DEBIAN_MIRROR (see debian-mirror.ts), the rootfs
  *            `docker import`ed, then one `docker build` step installing nodejs, nginx-light, procps
  *            and busybox-static with apt (faster than debootstrap --include, see docs/images.md).
  *   busybox  FROM scratch: the debian base's static /bin/busybox plus one symlink per applet in /bin,
@@ -96,8 +99,13 @@ export interface OfflineBaseOptions {
   /** The suite's cache directory (RunConfig.cacheDir); work goes to <cacheDir>/images/. */
   cacheDir: string;
   log: Log;
-  /** Debian mirror for debootstrap and apt. Default $PROBE_DEBIAN_MIRROR or http://deb.debian.org/debian. */
+  /**
+   * Debian mirror for debootstrap and apt. Default: $PROBE_DEBIAN_MIRROR, else the Debian archive in
+   * this machine's apt sources (debianMirror()); looked up only when debootstrap has to run.
+   */
   mirror?: string;
+  /** Milliseconds between progress lines of the long steps (default 30 s). */
+  progressEveryMs?: number;
 }
 
 const pending = new Map<string, Promise<OfflineBaseRefs>>();
@@ -143,10 +151,10 @@ async function ensureOfflineBasesOnce(options: OfflineBaseOptions): Promise<Offl
         );
         log(`imported ${refs.minbase} in ${seconds(t)}`);
       }
-      await buildFromText(refs.debian, debianDockerfile(refs.minbase), join(workDir, 'debian'), log);
+      await buildFromText(refs.debian, debianDockerfile(refs.minbase), join(workDir, 'debian'), options);
     }
     if (!(await dockerImageExists(refs.busybox))) {
-      await buildFromText(refs.busybox, busyboxDockerfile(refs.debian), join(workDir, 'busybox'), log);
+      await buildFromText(refs.busybox, busyboxDockerfile(refs.debian), join(workDir, 'busybox'), options);
     }
     log(`offline base images ready in ${seconds(started)}: ${refs.debian}, ${refs.busybox}`);
   });
@@ -172,17 +180,31 @@ async function debootstrapTarball(tarball: string, workDir: string, options: Off
       'apt-get install debootstrap, or set PROBE_IMAGE_BASES=official to build from the Docker Hub images',
     );
   }
-  const mirror = options.mirror ?? process.env.PROBE_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
+  const suite = OFFLINE_BASE_RECIPE.suite;
+  const source: DebianMirror = options.mirror ? { uri: options.mirror, from: 'the mirror option' } : debianMirror({ suite });
+  const mirror = source.uri;
+  log(`Debian mirror ${mirror} (from ${source.from})`);
   const target = join(workDir, 'rootfs.partial');
   removeTree(target);
   const t = Date.now();
-  log(`debootstrap --variant=${OFFLINE_BASE_RECIPE.variant} ${OFFLINE_BASE_RECIPE.suite} from ${mirror} (about a minute)`);
+  // The image's apt uses the sources.list debootstrap writes (this mirror); over https it needs CA certificates.
+  const include = /^https:/i.test(mirror) ? ['--include=ca-certificates'] : [];
+  const args = [`--variant=${OFFLINE_BASE_RECIPE.variant}`, ...include, suite, target, mirror];
+  log(`debootstrap ${args.filter((a) => a !== target && a !== mirror).join(' ')} from ${mirror} (about a minute)`);
   const tail = new LineTail(20);
-  const r = await run(debootstrap, [`--variant=${OFFLINE_BASE_RECIPE.variant}`, OFFLINE_BASE_RECIPE.suite, target, mirror], {
-    reject: false,
-    timeoutMs: 30 * 60_000,
-    onLine: (line) => tail.push(line),
-  });
+  const progress = new DebootstrapProgress();
+  const r = await withProgress(
+    () =>
+      run(debootstrap, args, {
+        reject: false,
+        timeoutMs: 30 * 60_000,
+        onLine: (line) => {
+          tail.push(line);
+          progress.push(line);
+        },
+      }),
+    { log, what: `debootstrap ${suite}`, status: () => progress.status(), everyMs: options.progressEveryMs },
+  );
   if (r.exitCode !== 0) {
     let detail = tail.text(8);
     try {
@@ -191,16 +213,18 @@ async function debootstrapTarball(tarball: string, workDir: string, options: Off
       /* no log */
     }
     removeTree(target);
-    throw new Error(`debootstrap of ${OFFLINE_BASE_RECIPE.suite} from ${mirror} failed (exit ${r.exitCode}):\n${detail}`);
+    throw new Error(
+      `debootstrap of ${suite} from ${mirror} (from ${source.from}; ${DEBIAN_MIRROR_ENV} picks another) failed (exit ${r.exitCode}):\n${detail}`,
+    );
   }
-  log(`debootstrap done in ${seconds(t)}`);
+  log(`debootstrap done in ${seconds(t)}${progress.packages() ? ` (${progress.packages()} packages)` : ''}`);
   unmountUnder(target);
   const tt = Date.now();
   const partialTar = `${tarball}.partial`;
   await run('tar', ['--numeric-owner', '--one-file-system', '-C', target, '-cf', partialTar, '.'], { timeoutMs: 10 * 60_000 });
   renameSync(partialTar, tarball);
   removeTree(target);
-  writeFileSync(join(workDir, 'recipe.json'), `${JSON.stringify({ ...OFFLINE_BASE_RECIPE, mirror, arch: process.arch }, null, 2)}\n`);
+  writeFileSync(join(workDir, 'recipe.json'), `${JSON.stringify({ ...OFFLINE_BASE_RECIPE, mirror, mirrorFrom: source.from, arch: process.arch }, null, 2)}\n`);
   log(`packed the rootfs into ${tarball} (${Math.round(statSync(tarball).size / 1e6)} MB) in ${seconds(tt)}`);
 }
 
@@ -250,19 +274,78 @@ function removeTree(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-async function buildFromText(ref: string, dockerfile: string, contextDir: string, log: Log): Promise<void> {
+async function buildFromText(ref: string, dockerfile: string, contextDir: string, options: OfflineBaseOptions): Promise<void> {
+  const { log } = options;
   mkdirSync(contextDir, { recursive: true });
   writeFileSync(join(contextDir, 'Dockerfile'), dockerfile);
   const t = Date.now();
   log(`building ${ref}`);
   const tail = new LineTail(30);
-  const r = await run('docker', ['build', '--force-rm', '-t', ref, contextDir], {
-    reject: false,
-    timeoutMs: 30 * 60_000,
-    onLine: (line) => tail.push(line),
-  });
+  const progress = new DockerBuildProgress();
+  const r = await withProgress(
+    () =>
+      run('docker', ['build', '--force-rm', '-t', ref, contextDir], {
+        reject: false,
+        timeoutMs: 30 * 60_000,
+        onLine: (line) => {
+          tail.push(line);
+          progress.push(line);
+        },
+      }),
+    { log, what: `building ${ref}`, status: () => progress.status(), everyMs: options.progressEveryMs },
+  );
   if (r.exitCode !== 0) {
     throw new Error(`building the offline base ${ref} failed (docker build exit ${r.exitCode}):\n${tail.text(15)}`);
   }
   log(`built ${ref} in ${seconds(t)}`);
+}
+
+/**
+ * How far debootstrap is, from its `I:` lines: the package it is at (`I: Retrieving libc6 2.36-9`,
+ * `I: Extracting libc6...`, `I: Unpacking libc6...`, `I: Configuring libc6...`) and how many
+ * packages each phase has done; every package is retrieved first, so that count is the total of
+ * the later phases. Before the first package, its last phase line (`Resolving dependencies ...`).
+ */
+export class DebootstrapProgress {
+  private readonly done: Record<'Retrieving' | 'Validating' | 'Extracting' | 'Unpacking' | 'Configuring', Set<string>> = {
+    Retrieving: new Set(),
+    Validating: new Set(),
+    Extracting: new Set(),
+    Unpacking: new Set(),
+    Configuring: new Set(),
+  };
+  private current: string | undefined;
+
+  push(line: string): void {
+    const m = /^I: (Retrieving|Validating|Extracting|Unpacking|Configuring) (.+?)(?:\.\.\.)?\s*$/.exec(line.trim());
+    if (!m) {
+      const phase = /^I: (.+?)\s*$/.exec(line.trim());
+      if (phase) this.current = phase[1]!.replace(/\.\.\.$/, '');
+      return;
+    }
+    const verb = m[1] as keyof DebootstrapProgress['done'];
+    const words = m[2]!.split(/\s+/);
+    const indexFile = /^(InRelease|Release(\.gpg)?|Packages(\.\w+)?)$/.test(words[0]!);
+    // `Unpacking required packages`, `Configuring the base system`: phases, not packages.
+    const phase = indexFile || ((verb === 'Extracting' || verb === 'Unpacking' || verb === 'Configuring') && words.length > 1);
+    const pkg = words[0]!.replace(/:[a-z0-9]+$/, ''); // `Unpacking libacl1:amd64...`
+    if (!phase) this.done[verb].add(pkg);
+    this.current = `${verb} ${phase ? m[2] : pkg}`;
+  }
+
+  /** Packages retrieved so far. */
+  packages(): number {
+    return this.done.Retrieving.size;
+  }
+
+  status(): string | undefined {
+    const total = this.done.Retrieving.size;
+    if (total === 0) return this.current;
+    const counts = [`retrieved ${total}`];
+    for (const verb of ['Extracting', 'Unpacking', 'Configuring'] as const) {
+      const n = this.done[verb].size;
+      if (n > 0) counts.push(`${verb === 'Extracting' ? 'extracted' : verb === 'Unpacking' ? 'unpacked' : 'configured'} ${n} of ${total}`);
+    }
+    return `${this.current ?? ''} (${counts.join(', ')} packages)`.trim();
+  }
 }

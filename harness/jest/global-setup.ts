@@ -7,8 +7,10 @@ import { describeError } from '../errors.js';
 import { buildDemoImages } from '../images/build.js';
 import { consoleLog } from '../log.js';
 import { killAllRunning } from '../process/run.js';
+import { checkBeforeClusterWork, PreflightFailed } from '../preflight/index.js';
 import { createProvider } from '../providers/create.js';
-import { RUN_ENV } from './run-env.js';
+import { RUN_ENV, type SetupStage } from './run-env.js';
+import { recordSetupFailure, SETUP_FAILURE_FILE } from './setup-failure.js';
 import { stopEverything, type SetupState } from './shutdown.js';
 
 function onInterrupt(state: SetupState): void {
@@ -27,9 +29,10 @@ function onInterrupt(state: SetupState): void {
 }
 
 /**
- * Brings up everything the scenarios need, once per run: Docker, the demo images, the cluster,
- * and the images loaded into it. A failure does not stop the run: it is handed to the scenario
- * tests (each fails with the one-line reason) so unit and image tests still report.
+ * Brings up everything the scenarios need, once per run: the preflight checks, Docker, the
+ * cluster, the demo images and their loading into it. A failure does not stop the run: it is
+ * recorded once (setup-failure.ts) and the scenarios are reported as not run, so unit and image
+ * tests still report.
  */
 export default async function globalSetup(): Promise<void> {
   const log = consoleLog('setup');
@@ -38,20 +41,23 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__probeSetup = state;
   onInterrupt(state);
   rmSync(join(config.reportsDir, 'scenarios'), { recursive: true, force: true });
-  for (const stale of ['mutations', 'node-logs', 'kind-logs']) rmSync(join(config.reportsDir, stale), { recursive: true, force: true });
+  for (const stale of ['mutations', 'node-logs', 'kind-logs', SETUP_FAILURE_FILE]) rmSync(join(config.reportsDir, stale), { recursive: true, force: true });
   mkdirSync(config.reportsDir, { recursive: true });
   const started = Date.now();
-  // Set by the existing provider for the workers; a value inherited from the shell must not
-  // rewrite the manifests of another provider's run.
-  delete process.env.PROBE_IMAGE_PREFIX;
-  delete process.env.PROBE_IMAGE_DIGESTS;
+  // Set by global setup for the workers; a value inherited from the shell must not leak into this run.
+  for (const inherited of ['PROBE_IMAGE_PREFIX', 'PROBE_IMAGE_DIGESTS', RUN_ENV.setupError, RUN_ENV.setupStage, RUN_ENV.noDocker]) delete process.env[inherited];
+  let stage: SetupStage = 'preflight';
   try {
-    state.startedDocker = await ensureDockerEngine(log);
+    await checkBeforeClusterWork(config, log);
+    stage = 'docker';
+    await ensureDockerEngine(log);
     // The cluster first: a provider that refuses (the existing provider's opt-in, a missing kind)
     // says so before minutes of image building.
+    stage = 'cluster';
     const provider = createProvider(config);
     state.provider = provider;
     const cluster = await provider.up(log);
+    stage = 'images';
     const baseMode = (process.env.PROBE_IMAGE_BASES as 'official' | 'offline' | undefined) ?? (config.provider === 'local' ? 'offline' : 'official');
     const images = await buildDemoImages({ baseMode, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log });
     await provider.loadImages(images, log);
@@ -62,8 +68,6 @@ export default async function globalSetup(): Promise<void> {
     process.env[RUN_ENV.provider] = cluster.provider;
     log(`cluster ready (${cluster.provider}, Kubernetes ${cluster.kubernetesVersion}, ${cluster.nodes.length} node(s)) in ${((Date.now() - started) / 1000).toFixed(0)}s`);
   } catch (e) {
-    const message = describeError(e);
-    process.stderr.write(`\n${message}\n\n`);
-    process.env[RUN_ENV.setupError] = message.split('\n').slice(0, 3).join(' ');
+    recordSetupFailure(config, stage, e, { unavailable: stage === 'docker' || (e instanceof PreflightFailed && !e.dockerUsable) });
   }
 }

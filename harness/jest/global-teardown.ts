@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readConfig } from '../config.js';
+import { stopStartedDockerEngine } from '../docker/engine.js';
 import { describeError } from '../errors.js';
 import { writeClaimsReport } from '../report/claims.js';
 import { consoleLog } from '../log.js';
@@ -35,18 +37,24 @@ export default async function globalTeardown(): Promise<void> {
         kubernetesVersion: process.env[RUN_ENV.kubernetesVersion] ?? 'unknown',
         provider: process.env[RUN_ENV.provider] ?? state.config.provider,
         cluster: { nodes: nodeCount(), nodeControl: nodeControlAvailable() },
+        ...(process.env[RUN_ENV.setupError] ? { noCluster: process.env[RUN_ENV.setupError]!.split('\n')[0]! } : {}),
       });
       log(`claims report: ${file}`);
     } catch (e) {
       log(`could not write the claims report: ${describeError(e)}`);
     }
   }
-  if (!state) return;
-  if (state.provider && failedScenarios(state.config.reportsDir).length) {
+  if (!state) {
+    // No global setup ran (e.g. only the image tests): stop a dockerd this suite started for them.
+    if (!readConfig().keepCluster) await stopStartedDockerEngine(log).catch((e: unknown) => log(`could not stop dockerd: ${describeError(e)}`));
+    return;
+  }
+  const clusterFailed = process.env[RUN_ENV.setupStage] === 'cluster' || process.env[RUN_ENV.setupStage] === 'images';
+  if (state.provider && (clusterFailed || failedScenarios(state.config.reportsDir).length)) {
     // Node-level evidence (kubelet, runtime; `kind export logs` for kind) once for the whole run.
     const dir = join(state.config.reportsDir, 'node-logs');
     await state.provider.collectNodeLogs(dir).then(
-      () => log(`a scenario failed: node logs in ${dir}`),
+      () => log(`${clusterFailed ? 'setup' : 'a scenario'} failed: node logs in ${dir}`),
       (e: unknown) => log(`could not collect node logs: ${describeError(e).split('\n')[0]}`),
     );
   }

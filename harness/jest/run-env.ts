@@ -8,9 +8,22 @@ export const RUN_ENV = {
   nodes: 'PROBE_NODE_NAMES',
   kubernetesVersion: 'PROBE_KUBERNETES_VERSION',
   provider: 'PROBE_PROVIDER_IN_USE',
-  /** Set when the cluster could not be brought up: one line saying why. */
+  /** Set when the cluster could not be brought up: the cause and its fix (a few lines). */
   setupError: 'PROBE_SETUP_ERROR',
+  /** With setupError: the stage that failed (SETUP_STAGES). */
+  setupStage: 'PROBE_SETUP_STAGE',
+  /** '1' when setup found no Docker engine (the image tests are then not run either). */
+  noDocker: 'PROBE_NO_DOCKER',
 } as const;
+
+/** What global setup does, in order; a failure names the stage it happened in. */
+export const SETUP_STAGES = ['preflight', 'docker', 'cluster', 'images'] as const;
+export type SetupStage = (typeof SETUP_STAGES)[number];
+
+/** Global setup found no Docker engine for this run: the image tests cannot run either. */
+export function dockerUnavailable(): boolean {
+  return process.env[RUN_ENV.noDocker] === '1';
+}
 
 export interface RunEnv {
   kubeconfig: string;
@@ -21,11 +34,11 @@ export interface RunEnv {
 }
 
 /** The cluster of this run, or the reason there is none. */
-export function readRunEnv(): RunEnv | { setupError: string } {
+export function readRunEnv(): RunEnv | { setupError: string; setupStage: string } {
   const setupError = process.env[RUN_ENV.setupError];
-  if (setupError) return { setupError };
+  if (setupError) return { setupError, setupStage: process.env[RUN_ENV.setupStage] ?? 'cluster' };
   const kubeconfig = process.env[RUN_ENV.kubeconfig];
-  if (!kubeconfig) return { setupError: 'no cluster: global setup did not run (run the suite with npm test)' };
+  if (!kubeconfig) return { setupError: 'no cluster: global setup did not run (run the suite with npm test)', setupStage: 'cluster' };
   return {
     kubeconfig,
     runId: process.env[RUN_ENV.runId] ?? 'unknown',

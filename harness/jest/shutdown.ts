@@ -7,19 +7,20 @@ import type { ClusterProvider } from '../providers/provider.js';
 export interface SetupState {
   provider?: ClusterProvider;
   config: RunConfig;
-  /** This run started dockerd (none was running): the end of the run stops it again. */
-  startedDocker?: boolean;
 }
 declare global {
   // eslint-disable-next-line no-var
   var __probeSetup: SetupState | undefined;
 }
 
-/** Stops the cluster, then the Docker engine if this run started it. */
+/**
+ * Stops the cluster, then a Docker engine this suite started (its pid file says so: started by
+ * global setup, by an image test, or by an earlier run that kept it); never one started otherwise.
+ */
 export async function stopEverything(state: SetupState, log: Log): Promise<void> {
   try {
     await state.provider?.down(log);
   } finally {
-    if (state.startedDocker) await stopStartedDockerEngine(log);
+    await stopStartedDockerEngine(log);
   }
 }

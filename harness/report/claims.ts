@@ -27,7 +27,8 @@ const shorten = (s: string, n = 220) => (s.length > n ? `${s.slice(0, n - 3)}...
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** One row per claim of every scenario folder, from the results the scenarios wrote. */
-export function claimRows(repoRoot: string, reportsDir: string, cluster: ClusterAbilities = { nodes: 1, nodeControl: false }): ClaimRow[] {
+/** `noCluster`: why the run had no cluster (every claim is then not run, for that reason). */
+export function claimRows(repoRoot: string, reportsDir: string, cluster: ClusterAbilities = { nodes: 1, nodeControl: false }, noCluster?: string): ClaimRow[] {
   const rows: ClaimRow[] = [];
   for (const dir of discoverScenarioDirs(join(repoRoot, 'scenarios'))) {
     let scenario;
@@ -52,7 +53,7 @@ export function claimRows(repoRoot: string, reportsDir: string, cluster: Cluster
         ...(claim.actually ? { actually: oneLine(claim.actually) } : {}),
         scenario: scenario.id,
         outcome: !result ? 'not run' : result.passed ? 'passed' : 'failed',
-        ...(!result ? { notRunReason: unmet ?? 'no result (not selected, or the run stopped)' } : {}),
+        ...(!result ? { notRunReason: noCluster ? `no cluster: ${noCluster}` : (unmet ?? 'no result (not selected, or the run stopped)') } : {}),
         evidence: [
           ...failed,
           ...(result?.error && failed.length === 0 ? [shorten(result.error, 400)] : []),
@@ -74,8 +75,8 @@ function observed(r: ClaimRow): string {
   return r.verdict === 'confirmed' ? 'as the article says' : `not as the article says: ${r.actually ?? ''}`;
 }
 
-export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { kubernetesVersion: string; provider: string; cluster?: ClusterAbilities }): string {
-  const rows = claimRows(repoRoot, reportsDir, meta.cluster);
+export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { kubernetesVersion: string; provider: string; cluster?: ClusterAbilities; noCluster?: string }): string {
+  const rows = claimRows(repoRoot, reportsDir, meta.cluster, meta.noCluster);
   const count = (f: (r: ClaimRow) => boolean) => rows.filter(f).length;
   writeFileSync(join(reportsDir, 'claims.json'), JSON.stringify({ ...meta, generatedAt: new Date().toISOString(), claims: rows }, null, 2));
   const lines = [

@@ -10,7 +10,7 @@ import { SetupError } from '../../harness/errors.js';
 import { baseModeFromEnv, buildDemoImages, ImageBuildError, listDemoImages } from '../../harness/images/build.js';
 import { offlineBaseRefs } from '../../harness/images/offline-bases.js';
 import { run } from '../../harness/process/run.js';
-import { BUILD_TIMEOUT_MS } from './support.js';
+import { BUILD_TIMEOUT_MS, describeWithDocker } from './support.js';
 
 const scratch: string[] = [];
 afterAll(() => {
@@ -66,7 +66,7 @@ describe('listDemoImages', () => {
   });
 });
 
-describe('buildDemoImages', () => {
+describeWithDocker('buildDemoImages', () => {
   test(
     'a failing build throws an error naming the folder and the last lines of output',
     async () => {

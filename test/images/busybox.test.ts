@@ -1,9 +1,9 @@
 // Contract of images/busybox: busybox's own sh/cat/wget..., so exec probes print the articles'
 // messages, and a harmless default command.
-import { describe, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import { containerState, imageUnderTest } from './support.js';
+import { containerState, imageUnderTest, describeWithDocker } from './support.js';
 
 const demo = imageUnderTest('busybox');
 const { containers } = demo;
@@ -14,7 +14,7 @@ async function start(command?: string[]): Promise<StartedTestContainer> {
   return containers.add(await g.withStartupTimeout(60_000).start());
 }
 
-describe('busybox', () => {
+describeWithDocker('busybox', () => {
   test("default command is `sleep 3600` and keeps the container running", async () => {
     const c = await start();
     const cmdline = await c.exec(['cat', '/proc/1/cmdline']);

@@ -1,9 +1,9 @@
 // Contract of images/nginx (see its Dockerfile and entrypoint.sh): per-container ports in a shared
 // network namespace (article 002), the article commands `nginx -s stop`, `pkill nginx`,
 // `rm index.html`, `sed -i s/80/8080/ ...; nginx -s reload` (articles 000, 001).
-import { describe, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import { containerState, eventually, httpGet, imageUnderTest, logsOf, waitForExit, waitForHttp } from './support.js';
+import { containerState, eventually, httpGet, imageUnderTest, logsOf, waitForExit, waitForHttp, describeWithDocker } from './support.js';
 
 const demo = imageUnderTest('nginx');
 const { containers } = demo;
@@ -27,7 +27,7 @@ async function listening(c: StartedTestContainer, port: number): Promise<boolean
   return r.exitCode === 0;
 }
 
-describe('nginx', () => {
+describeWithDocker('nginx', () => {
   test('two containers in one network namespace (article 002): 8080 and 8081 each serve their own page', async () => {
     const first = await start({ NGINX_PORT: '8080', NGINX_NAME: 'first' }, [8080, 8081]);
     // The second container joins the first one's network namespace, as containers of one pod do.

@@ -1,10 +1,10 @@
 // Contract of images/node-server (see its Dockerfile): count mode, time mode, header and path
 // gates, request log lines, SIGTERM handling. Runs the real image with testcontainers.
-import { describe, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { run } from '../../harness/process/run.js';
-import { containerState, httpGet, imageUnderTest, logsOf, waitForExit } from './support.js';
+import { containerState, httpGet, imageUnderTest, logsOf, waitForExit, describeWithDocker } from './support.js';
 
 const demo = imageUnderTest('node-server');
 const { containers } = demo;
@@ -27,7 +27,7 @@ async function statuses(url: string, n: number, headers: Record<string, string> 
   return out;
 }
 
-describe('node-server', () => {
+describeWithDocker('node-server', () => {
   test('count mode (default, article 003): requests 1-5 get 200, from the 6th on 500', async () => {
     const { c, url } = await start({});
     expect(await statuses(`${url}/`, 5)).toEqual([200, 200, 200, 200, 200]);

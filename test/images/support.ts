@@ -2,16 +2,23 @@
 import { request } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { StartedTestContainer } from 'testcontainers';
-import { afterAll, beforeAll } from '@jest/globals';
+import { afterAll, beforeAll, describe } from '@jest/globals';
 import { readConfig } from '../../harness/config.js';
 import { ensureDockerEngine } from '../../harness/docker/engine.js';
 import { baseModeFromEnv, buildDemoImages, listDemoImages } from '../../harness/images/build.js';
+import { dockerUnavailable } from '../../harness/jest/run-env.js';
 import { run } from '../../harness/process/run.js';
 
 // No registry here: Ryuk and the gateway-detection helper image would be pulled (see
 // /work/shared/notes/typescript-stack.md §4). Read lazily by testcontainers, so setting them here works.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
+
+/**
+ * `describe` for tests that need a Docker engine, or `describe.skip` when the run's global setup
+ * found none: that is reported once there ("cluster setup"), not again by every image test.
+ */
+export const describeWithDocker = dockerUnavailable() ? describe.skip : describe;
 
 /** Cold offline base images take a few minutes on a busy 2-core machine. */
 export const BUILD_TIMEOUT_MS = 20 * 60_000;
@@ -116,6 +123,7 @@ export async function eventually(what: string, fn: () => Promise<boolean>, timeo
 export function imageUnderTest(folder: string): { image: string; containers: ContainerSet } {
   const fixture = { image: '', containers: new ContainerSet() };
   beforeAll(async () => {
+    if (dockerUnavailable()) return;
     fixture.image = (await buildForTest(folder))[folder]!;
   }, BUILD_TIMEOUT_MS);
   afterAll(() => fixture.containers.stopAll(), 60_000);

@@ -5,6 +5,7 @@ import type { RunConfig } from '../../config.js';
 import { SetupError } from '../../errors.js';
 import type { Log } from '../../log.js';
 import { run, which } from '../../process/run.js';
+import { clip, withProgress } from '../../progress.js';
 
 /**
  * The Go programs the local cluster runs, built from the Go module proxy into a
@@ -12,6 +13,10 @@ import { run, which } from '../../process/run.js';
  * the `require k8s.io/kubernetes` line of gobuild/kube/go.mod (etcd's in gobuild/etcd/go.mod).
  * A build is skipped when its marker file records the same inputs (sources, go.sum, flags,
  * toolchain); otherwise `go build` runs again, which with a warm GOCACHE is a relink.
+ *
+ * A cold build takes minutes, so it reports progress every 30 s (see GoBuildProgress): first the
+ * module downloads (`go list -deps`, which also counts the packages of the build, unless the
+ * previous build's marker recorded that count), then `go build -v`'s packages as they compile.
  */
 export const KUBE_COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kubectl'] as const;
 export type KubeComponent = (typeof KUBE_COMPONENTS)[number];
@@ -72,12 +77,72 @@ export interface GoBuild {
   timeoutMs: number;
   /** Shown when building, e.g. how long a cold build takes. */
   coldHint?: string;
+  /** Extra environment for the go commands (tests set GOCACHE). */
+  env?: Record<string, string>;
+  /** Milliseconds between progress lines (default 30 s). */
+  progressEveryMs?: number;
 }
 
 interface Marker {
   inputs: string;
   seconds: number;
   builtAt: string;
+  /** Packages in the build (`go list -deps`), the total of the next build's progress. */
+  packages?: number;
+}
+
+/** A line of `go build -v` / `go list` naming a package (not `go: downloading ...`, `# pkg` or `file.go:1:2: error`). */
+export function isPackageLine(line: string): boolean {
+  return /^[A-Za-z0-9_.~+-]+(?:\/[A-Za-z0-9_.~+-]+)*$/.test(line.trim());
+}
+
+/**
+ * How far a go command is, from its output: `go: downloading <module> <version>` lines while the
+ * module cache is filled (nothing else is printed meanwhile), then one line per package
+ * (`go build -v` prints each package it compiles; cached ones are skipped, so a warm build ends
+ * below the total).
+ */
+export class GoBuildProgress {
+  private downloads = 0;
+  private lastDownload: string | undefined;
+  private count = 0;
+  private last: string | undefined;
+
+  constructor(
+    /** Packages in the build, if known. */
+    private readonly total?: number,
+    /** What a package line means: compiled (go build -v) or listed (go list). */
+    private readonly verb = 'compiled',
+  ) {}
+
+  push(line: string): void {
+    const download = /^go: downloading (\S+) (\S+)/.exec(line.trim());
+    if (download) {
+      this.downloads++;
+      this.lastDownload = `${download[1]} ${download[2]}`;
+    } else if (isPackageLine(line)) {
+      this.count++;
+      this.last = line.trim();
+    }
+  }
+
+  /** Package lines so far. */
+  get packages(): number {
+    return this.count;
+  }
+
+  get modulesDownloaded(): number {
+    return this.downloads;
+  }
+
+  status(): string {
+    if (this.count === 0) {
+      if (this.downloads > 0) return `downloading modules, ${this.downloads} so far (last ${clip(this.lastDownload!, 80)})`;
+      return this.verb === 'compiled' ? 'loading the packages (none compiled yet)' : 'loading the packages';
+    }
+    const howFar = this.total ? `${this.count} of ~${this.total} packages` : `${this.count} packages so far`;
+    return `${this.verb} ${howFar} (last ${clip(this.last!, 80)})`;
+  }
 }
 
 async function goCommand(): Promise<string> {
@@ -117,23 +182,63 @@ export async function goBuild(build: GoBuild, log: Log): Promise<string> {
   const out = join(build.outDir, build.binary);
   const markerFile = join(build.outDir, '.built');
   const inputs = inputsHash(build, goVersion);
-  if (existsSync(out) && readMarker(markerFile)?.inputs === inputs) return out;
+  const previous = readMarker(markerFile);
+  if (existsSync(out) && previous?.inputs === inputs) return out;
 
   mkdirSync(build.outDir, { recursive: true });
   rmSync(markerFile, { force: true });
   const logFile = join(build.outDir, 'build.log');
   const stream = createWriteStream(logFile);
-  const args = ['build', '-trimpath', ...(build.tags ? ['-tags', build.tags] : []), '-ldflags', build.ldflags, '-o', `${out}.tmp`, '.'];
-  stream.write(`$ CGO_ENABLED=0 ${go} ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}\n`);
+  const env = { CGO_ENABLED: '0', ...build.env };
+  const tags = build.tags ? ['-tags', build.tags] : [];
+  const shown = (args: string[]) => `$ CGO_ENABLED=0 ${go} ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}\n`;
+  const what = `building ${build.name}`;
   log(`building ${build.name} (${build.moduleDir}) with ${goVersion}${build.coldHint ? ` (${build.coldHint})` : ''}; log: ${logFile}`);
   const started = Date.now();
-  const result = await run(go, args, {
-    cwd: build.moduleDir,
-    env: { CGO_ENABLED: '0' },
-    timeoutMs: build.timeoutMs,
-    reject: false,
-    onLine: (line) => stream.write(`${line}\n`),
-  }).catch((err: unknown) => ({ exitCode: -1, stdout: '', stderr: String(err) }));
+
+  // The package count for "N of ~T": the previous build's, else `go list -deps` (well under a second
+  // with a filled module cache; with an empty one it is the module download a build starts with anyway).
+  let total = previous?.packages;
+  if (!total) {
+    const listArgs = ['list', '-deps', ...tags, '.'];
+    stream.write(shown(listArgs));
+    const listing = new GoBuildProgress(undefined, 'listed');
+    const listed = await withProgress(
+      () =>
+        run(go, listArgs, {
+          cwd: build.moduleDir,
+          env,
+          timeoutMs: build.timeoutMs,
+          reject: false,
+          onLine: (line) => {
+            listing.push(line);
+            if (!isPackageLine(line)) stream.write(`${line}\n`);
+          },
+        }).catch((err: unknown) => ({ exitCode: -1, stdout: '', stderr: String(err) })),
+      { log, what, status: () => listing.status(), everyMs: build.progressEveryMs, since: started },
+    );
+    // On failure go build runs anyway: it is the authority on what is wrong, and its log says so.
+    if (listed.exitCode === 0) total = listed.stdout.split('\n').filter(isPackageLine).length || undefined;
+    stream.write(`(${listed.exitCode === 0 ? `${total ?? 0} packages` : `exit ${listed.exitCode}`}, ${listing.modulesDownloaded} modules downloaded, after ${Math.round((Date.now() - started) / 100) / 10}s)\n`);
+  }
+
+  const args = ['build', '-v', '-trimpath', ...tags, '-ldflags', build.ldflags, '-o', `${out}.tmp`, '.'];
+  stream.write(shown(args));
+  const progress = new GoBuildProgress(total);
+  const result = await withProgress(
+    () =>
+      run(go, args, {
+        cwd: build.moduleDir,
+        env,
+        timeoutMs: build.timeoutMs,
+        reject: false,
+        onLine: (line) => {
+          stream.write(`${line}\n`);
+          progress.push(line);
+        },
+      }).catch((err: unknown) => ({ exitCode: -1, stdout: '', stderr: String(err) })),
+    { log, what, status: () => progress.status(), everyMs: build.progressEveryMs, since: started },
+  );
   const seconds = Math.round((Date.now() - started) / 100) / 10;
   stream.write(`exit ${result.exitCode} after ${seconds}s\n${result.exitCode === -1 ? result.stderr : ''}`);
   await new Promise<void>((resolve) => stream.end(resolve));
@@ -145,9 +250,12 @@ export async function goBuild(build: GoBuild, log: Log): Promise<string> {
     );
   }
   renameSync(`${out}.tmp`, out);
-  const marker: Marker = { inputs, seconds, builtAt: new Date().toISOString() };
+  const packages = Math.max(total ?? 0, progress.packages);
+  const marker: Marker = { inputs, seconds, builtAt: new Date().toISOString(), ...(packages > 0 ? { packages } : {}) };
   writeFileSync(markerFile, `${JSON.stringify(marker)}\n`);
-  log(`built ${build.name} in ${seconds}s -> ${out}`);
+  const compiled = progress.packages;
+  const counts = total && total > compiled ? `compiled ${compiled} of its ${total} packages, the others were cached` : `compiled ${compiled} packages`;
+  log(`built ${build.name} in ${seconds}s (${counts}) -> ${out}`);
   return out;
 }
 
