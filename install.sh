@@ -199,7 +199,8 @@ else
 fi
 
 # npm runs as the user who called sudo, so node_modules and ~/.npm stay theirs.
-as_user() { if [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then sudo -u "$SUDO_USER" -H "$@"; else "$@"; fi; }
+# PATH passes through: sudo's secure_path would hide a node or go installed outside /usr/bin.
+as_user() { if [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then sudo -u "$SUDO_USER" -H env "PATH=$PATH" "$@"; else "$@"; fi; }
 if on_path node >/dev/null; then
   if npm_current; then
     say "npm dependencies present"
