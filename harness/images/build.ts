@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { DockerBuildProgress, LineTail } from '../docker/cli.js';
 import { SetupError } from '../errors.js';
 import type { Log } from '../log.js';
-import { run } from '../process/run.js';
-import { withProgress } from '../progress.js';
+import { runWithProgress } from '../process/run-with-progress.js';
 import { ensureOfflineBases, type OfflineBaseKind } from './offline-bases.js';
 
 /**
@@ -163,18 +162,7 @@ export async function buildDemoImages(options: BuildDemoImagesOptions): Promise<
     const started = Date.now();
     const tail = new LineTail(40);
     const progress = new DockerBuildProgress();
-    const r = await withProgress(
-      () =>
-        run('docker', args, {
-          reject: false,
-          timeoutMs: 30 * 60_000,
-          onLine: (line) => {
-            tail.push(line);
-            progress.push(line);
-          },
-        }),
-      { log, what: `building ${image.ref}`, status: () => progress.status(), everyMs: options.progressEveryMs },
-    );
+    const r = await runWithProgress('docker', args, { log, what: `building ${image.ref}`, progress, tail, timeoutMs: 30 * 60_000, everyMs: options.progressEveryMs });
     if (r.exitCode !== 0) {
       const text = tail.text(20);
       if (baseMode === 'official' && REGISTRY_TROUBLE.test(text)) {

@@ -6,7 +6,7 @@ import { DockerBuildProgress, dockerImageExists, LineTail } from '../docker/cli.
 import { SetupError } from '../errors.js';
 import type { Log } from '../log.js';
 import { run, which } from '../process/run.js';
-import { withProgress } from '../progress.js';
+import { runWithProgress } from '../process/run-with-progress.js';
 import { DEBIAN_MIRROR_ENV, debianMirror, type DebianMirror } from './debian-mirror.js';
 import { withDirLock } from './lock.js';
 
@@ -193,18 +193,7 @@ async function debootstrapTarball(tarball: string, workDir: string, options: Off
   log(`debootstrap ${args.filter((a) => a !== target && a !== mirror).join(' ')} from ${mirror} (about a minute)`);
   const tail = new LineTail(20);
   const progress = new DebootstrapProgress();
-  const r = await withProgress(
-    () =>
-      run(debootstrap, args, {
-        reject: false,
-        timeoutMs: 30 * 60_000,
-        onLine: (line) => {
-          tail.push(line);
-          progress.push(line);
-        },
-      }),
-    { log, what: `debootstrap ${suite}`, status: () => progress.status(), everyMs: options.progressEveryMs },
-  );
+  const r = await runWithProgress(debootstrap, args, { log, what: `debootstrap ${suite}`, progress, tail, timeoutMs: 30 * 60_000, everyMs: options.progressEveryMs });
   if (r.exitCode !== 0) {
     let detail = tail.text(8);
     try {
@@ -282,18 +271,7 @@ async function buildFromText(ref: string, dockerfile: string, contextDir: string
   log(`building ${ref}`);
   const tail = new LineTail(30);
   const progress = new DockerBuildProgress();
-  const r = await withProgress(
-    () =>
-      run('docker', ['build', '--force-rm', '-t', ref, contextDir], {
-        reject: false,
-        timeoutMs: 30 * 60_000,
-        onLine: (line) => {
-          tail.push(line);
-          progress.push(line);
-        },
-      }),
-    { log, what: `building ${ref}`, status: () => progress.status(), everyMs: options.progressEveryMs },
-  );
+  const r = await runWithProgress('docker', ['build', '--force-rm', '-t', ref, contextDir], { log, what: `building ${ref}`, progress, tail, timeoutMs: 30 * 60_000, everyMs: options.progressEveryMs });
   if (r.exitCode !== 0) {
     throw new Error(`building the offline base ${ref} failed (docker build exit ${r.exitCode}):\n${tail.text(15)}`);
   }

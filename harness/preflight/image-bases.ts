@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProviderName } from '../config.js';
-import { offlineBaseKey, offlineBaseRefs } from '../images/offline-bases.js';
+import { SetupError } from '../errors.js';
+import { debianMirror } from '../images/debian-mirror.js';
+import { OFFLINE_BASE_RECIPE, offlineBaseKey, offlineBaseRefs } from '../images/offline-bases.js';
 import { run } from '../process/run.js';
-import { found, missing, type CheckResult } from './check.js';
+import { combine, found, missing, type CheckResult } from './check.js';
 import { findExecutable } from './executables.js';
 import { installFix } from './install-hint.js';
 
@@ -30,6 +32,8 @@ export interface ImageBaseOptions {
   uid?: number;
   /** A docker CLI whose engine answers: asked whether the offline bases are already built. */
   docker?: string;
+  /** Where apt's sources are (tests); default /etc/apt. */
+  aptDir?: string;
 }
 
 export function cachedRootfs(cacheDir: string): string {
@@ -75,5 +79,16 @@ export async function checkImageBases(options: ImageBaseOptions): Promise<CheckR
       mode,
     };
   }
-  return { ...found('debootstrap', `${debootstrap} (builds the offline base images)`), mode };
+  return { ...combine(found('debootstrap', `${debootstrap} (builds the offline base images)`), checkDebianMirror(options)), mode };
+}
+
+/** The Debian mirror debootstrap will install from (only asked when debootstrap is to run). */
+function checkDebianMirror(options: ImageBaseOptions): CheckResult {
+  try {
+    const m = debianMirror({ suite: OFFLINE_BASE_RECIPE.suite, env: options.env, aptDir: options.aptDir });
+    return found('Debian mirror', `${m.uri} (from ${m.from})`);
+  } catch (e) {
+    if (!(e instanceof SetupError)) throw e;
+    return missing('Debian mirror', 'none in the apt sources', { what: e.cause_, fix: e.fix });
+  }
 }

@@ -207,13 +207,29 @@ describe('preflight: image bases', () => {
     expect(r.problems[0]!.fix).toBe('sudo ./install.sh (installs apt package debootstrap), or use --image-bases official (needs Docker Hub)');
 
     m.command('debootstrap');
-    expect((await checkImageBases({ provider: 'local', cacheDir, env: {}, path: m.bin, uid: 0 })).problems).toEqual([]);
+    m.file('apt/sources.list.d/debian.sources', 'Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm\nComponents: main\n');
+    const ready = await checkImageBases({ provider: 'local', cacheDir, env: {}, path: m.bin, uid: 0, aptDir: `${m.root}/apt` });
+    expect(ready.problems).toEqual([]);
+    expect(ready.lines.find((l) => l.name === 'Debian mirror')!.detail).toBe(`http://mirror.example/debian (from ${m.root}/apt/sources.list.d/debian.sources)`);
 
     const bare = fresh();
     const cache2 = bare.dir('cache');
     bare.file(cachedRootfs(cache2).slice(bare.root.length + 1), 'tar');
     const cached = await checkImageBases({ provider: 'local', cacheDir: cache2, env: {}, path: bare.bin, uid: 1000 });
     expect(cached.problems).toEqual([]);
+  });
+
+  it('debootstrap needs a Debian mirror: the apt sources\' one, else PROBE_DEBIAN_MIRROR', async () => {
+    const m = fresh();
+    m.command('debootstrap');
+    m.file('apt/sources.list.d/nodesource.sources', 'Types: deb\nURIs: https://deb.nodesource.example/node_20.x\nSuites: nodistro\nComponents: main\n');
+    const options = { provider: 'local' as const, cacheDir: m.dir('cache'), path: m.bin, uid: 0, aptDir: `${m.root}/apt` };
+    const none = await checkImageBases({ ...options, env: {} });
+    expect(none.problems).toHaveLength(1);
+    expect(none.problems[0]!.fix).toContain('set PROBE_DEBIAN_MIRROR=<your mirror>');
+    const own = await checkImageBases({ ...options, env: { PROBE_DEBIAN_MIRROR: 'http://apt.internal/debian' } });
+    expect(own.problems).toEqual([]);
+    expect(own.lines.find((l) => l.name === 'Debian mirror')!.detail).toBe('http://apt.internal/debian (from PROBE_DEBIAN_MIRROR)');
   });
 
   it('official bases (the kind and existing default) need nothing here; a bad value is a problem', async () => {
