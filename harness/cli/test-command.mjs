@@ -96,8 +96,19 @@ if (help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
+/** Jest's entry point; without node_modules (install.sh not run yet) one line saying what to do. */
+function jestEntry() {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('jest/package.json')), 'bin', 'jest.js');
+  } catch {
+    process.stderr.write('probe-conformance: the npm dependencies are not installed (no node_modules/jest)\n  fix: sudo ./install.sh (or npm ci), then npm test\n');
+    process.exit(2);
+  }
+}
+
+// The doctor needs the dependencies too (ts-node), so both check for them first.
+const jestBin = jestEntry();
 if (doctor) await runDoctor(env, jest);
-const jestBin = join(dirname(createRequire(import.meta.url).resolve('jest/package.json')), 'bin', 'jest.js');
 const child = spawn(process.execPath, ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', jestBin, ...jest], {
   stdio: 'inherit',
   env: { ...process.env, ...env },

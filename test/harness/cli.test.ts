@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { repoRoot } from '../../harness/config.js';
@@ -24,6 +26,19 @@ describe('npm test flags', () => {
     const r = runCli('--provider');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--provider needs a value');
+  });
+
+  it('without node_modules (install.sh not run yet): one line saying to run it, no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'probe-cli-'));
+    try {
+      mkdirSync(join(dir, 'harness', 'cli'), { recursive: true });
+      copyFileSync(cli, join(dir, 'harness', 'cli', 'test-command.mjs'));
+      const r = spawnSync(process.execPath, [join(dir, 'harness', 'cli', 'test-command.mjs')], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe('probe-conformance: the npm dependencies are not installed (no node_modules/jest)\n  fix: sudo ./install.sh (or npm ci), then npm test\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a node count out of range is refused', () => {
