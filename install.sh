@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what `npm test` needs on a Debian/Ubuntu machine, idempotently: the system packages of
 # the chosen provider (default local) and the npm dependencies (npm ci). Only what is missing is
-# installed; what is there counts, whoever installed it (nothing is replaced).
-#   sudo ./install.sh                      local provider: Docker Engine (dockerd), containerd, runc,
-#                                          CNI plugins, debootstrap, iptables, conntrack, openssl...
-#   sudo ./install.sh --provider kind      kind provider: a Docker engine and Go (kind is built here)
-#   sudo ./install.sh --provider existing  a Docker engine (to build the demo images)
+# installed; what is there counts, whoever installed it (nothing is replaced). It asks for root
+# (sudo) only when there is something to install.
+#   ./install.sh                           local provider: Docker Engine (dockerd), containerd,
+#                                          runc, CNI plugins, debootstrap, iptables, conntrack...
+#   ./install.sh --provider kind           kind provider: a Docker engine and Go (kind is built here)
+#   ./install.sh --provider existing       a Docker engine (to build the demo images)
 #   ./install.sh --dry-run [--provider P]  print found / missing / would install; change nothing
 set -euo pipefail
 cd "$(dirname "$0")"
+args=("$@")
 
 say() { printf 'install: %s\n' "$*"; }
 die() { printf 'install: %s\n' "$*" >&2; exit 1; }
@@ -20,7 +22,7 @@ while [ $# -gt 0 ]; do
     --provider) provider="${2:-}"; shift 2 || die "--provider needs a value (local, kind or existing)" ;;
     --provider=*) provider="${1#*=}"; shift ;;
     --dry-run|-n) dry_run=1; shift ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument $1 (use --provider local|kind|existing, --dry-run, --help)" ;;
   esac
 done
@@ -176,7 +178,11 @@ if [ "$dry_run" -eq 1 ]; then
 fi
 
 if [ ${#to_install[@]} -gt 0 ]; then
-  [ "$(id -u)" -eq 0 ] || die "run as root (sudo ./install.sh) to install ${to_install[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    # Root only for apt; npm ci then runs as the caller again (SUDO_USER), with the caller's PATH.
+    if command -v sudo >/dev/null; then say "root is needed to install ${to_install[*]}: running again with sudo"; exec sudo env "PATH=$PATH" "$0" ${args[@]+"${args[@]}"}; fi
+    die "run as root to install ${to_install[*]} (sudo is not installed)"
+  fi
   command -v apt-get >/dev/null || die "apt-get not found: install ${to_install[*]} by hand (see docs/local-cluster.md)"
   say "apt-get update"
   apt-get update -qq

@@ -101,7 +101,7 @@ function jestEntry() {
   try {
     return join(dirname(createRequire(import.meta.url).resolve('jest/package.json')), 'bin', 'jest.js');
   } catch {
-    process.stderr.write('probe-conformance: the npm dependencies are not installed (no node_modules/jest)\n  fix: sudo ./install.sh (or npm ci), then npm test\n');
+    process.stderr.write('probe-conformance: the npm dependencies are not installed (no node_modules/jest)\n  fix: ./install.sh (or npm ci), then npm test\n');
     process.exit(2);
   }
 }

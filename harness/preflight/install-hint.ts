@@ -5,7 +5,7 @@ import type { ProviderName } from '../config.js';
  * checks), optionally naming the Debian package it would install.
  */
 export function installCommand(provider: ProviderName): string {
-  return provider === 'local' ? 'sudo ./install.sh' : `sudo ./install.sh --provider ${provider}`;
+  return provider === 'local' ? './install.sh' : `./install.sh --provider ${provider}`;
 }
 
 export function installFix(provider: ProviderName, packages: readonly string[] = []): string {

@@ -35,7 +35,7 @@ describe('npm test flags', () => {
       copyFileSync(cli, join(dir, 'harness', 'cli', 'test-command.mjs'));
       const r = spawnSync(process.execPath, [join(dir, 'harness', 'cli', 'test-command.mjs')], { encoding: 'utf8' });
       expect(r.status).toBe(2);
-      expect(r.stderr).toBe('probe-conformance: the npm dependencies are not installed (no node_modules/jest)\n  fix: sudo ./install.sh (or npm ci), then npm test\n');
+      expect(r.stderr).toBe('probe-conformance: the npm dependencies are not installed (no node_modules/jest)\n  fix: ./install.sh (or npm ci), then npm test\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

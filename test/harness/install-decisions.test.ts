@@ -206,11 +206,21 @@ describe('install.sh for real (fake apt-get)', () => {
     expect(r.calls).toContain('apt-get install -y -qq --no-install-recommends docker.io containerd runc containernetworking-plugins iptables conntrack');
   });
 
+  it('not root, with sudo: runs itself again through sudo, keeping PATH and the arguments', () => {
+    const machine = { ...NEW_MACHINE, uid: 1000 };
+    const { env, calls } = makeMachine(machine);
+    writeFileSync(join(env.PATH!, 'sudo'), `#!/bin/sh\necho "sudo $*" >> ${calls}\n`);
+    chmodSync(join(env.PATH!, 'sudo'), 0o755);
+    const r = spawnSync(join(env.PATH!, 'bash'), [INSTALL_SH, '--provider', 'local'], { env, encoding: 'utf8' });
+    expect(r.stdout).toContain('root is needed to install docker.io');
+    expect(readFileSync(calls, 'utf8').trim()).toBe(`sudo env PATH=${env.PATH} ${INSTALL_SH} --provider local`);
+  });
+
   it('needs root only when something is to be installed', () => {
     expect(install({ ...COMPLETE, uid: 1000 }).status).toBe(0);
     const r = install({ ...NEW_MACHINE, uid: 1000 });
     expect(r.status).toBe(1);
-    expect(r.out).toContain('run as root (sudo ./install.sh) to install docker.io');
+    expect(r.out).toContain('run as root to install docker.io containerd runc containernetworking-plugins debootstrap iptables conntrack (sudo is not installed)');
     expect(r.calls).toEqual([]);
   });
 });

@@ -38,7 +38,7 @@ describe('preflight: Docker', () => {
     expect(r.problems).toHaveLength(1);
     expect(r.problems[0]!.what).toContain('Cannot connect to the Docker daemon');
     expect(r.problems[0]!.what).toContain('dockerd is not installed');
-    expect(r.problems[0]!.fix).toBe('sudo ./install.sh (installs apt package docker.io)');
+    expect(r.problems[0]!.fix).toBe('./install.sh (installs apt package docker.io)');
     expect(r.docker).toMatchObject({ answers: false, startable: false });
   });
 
@@ -46,7 +46,7 @@ describe('preflight: Docker', () => {
     const m = fresh();
     m.command('docker', NO_DAEMON);
     const r = await checkDockerEngine({ path: m.bin, uid: 0, env: {}, provider: 'kind' });
-    expect(r.problems[0]!.fix).toBe('sudo ./install.sh --provider kind (installs apt package docker.io)');
+    expect(r.problems[0]!.fix).toBe('./install.sh --provider kind (installs apt package docker.io)');
   });
 
   it('no engine but root and dockerd installed: startable, no problem, data-root from daemon.json', async () => {
@@ -82,7 +82,7 @@ describe('preflight: Docker', () => {
     const m = fresh();
     const r = await checkDockerEngine({ path: m.bin, uid: 0, env: {} });
     expect(r.lines).toEqual([{ name: 'docker CLI', ok: false, detail: 'not on PATH (apt package docker.io)' }]);
-    expect(r.problems[0]!.fix).toContain('sudo ./install.sh');
+    expect(r.problems[0]!.fix).toContain('./install.sh');
   });
 
   it('a remote DOCKER_HOST that does not answer is not started here', async () => {
@@ -106,9 +106,9 @@ describe('preflight: host commands and kernel', () => {
     expect(r.lines).toHaveLength(Object.keys(REQUIRED_COMMANDS).length + 4);
     expect(r.lines.filter((l) => !l.ok).map((l) => l.name)).toEqual(['containerd', 'containerd-shim-runc-v2', 'ctr', 'runc', 'CNI host-local', 'CNI portmap']);
     expect(r.problems).toEqual([
-      { what: 'containerd, containerd-shim-runc-v2, ctr are missing (the local cluster runs them)', fix: 'sudo ./install.sh (installs apt package containerd)' },
-      { what: 'runc is missing (the local cluster runs it)', fix: 'sudo ./install.sh (installs apt package runc)' },
-      { what: `${join(cni, 'host-local')}, ${join(cni, 'portmap')} are missing (the local cluster runs them)`, fix: 'sudo ./install.sh (installs apt package containernetworking-plugins)' },
+      { what: 'containerd, containerd-shim-runc-v2, ctr are missing (the local cluster runs them)', fix: './install.sh (installs apt package containerd)' },
+      { what: 'runc is missing (the local cluster runs it)', fix: './install.sh (installs apt package runc)' },
+      { what: `${join(cni, 'host-local')}, ${join(cni, 'portmap')} are missing (the local cluster runs them)`, fix: './install.sh (installs apt package containernetworking-plugins)' },
     ]);
   });
 
@@ -190,7 +190,7 @@ describe('preflight: Go and kind', () => {
     expect(built.willBuild).toBe(true);
     expect(built.problems).toHaveLength(1);
     expect(built.problems[0]!.what).toContain('go install sigs.k8s.io/kind@v0.32.0');
-    expect(built.problems[0]!.fix).toContain('sudo ./install.sh --provider kind');
+    expect(built.problems[0]!.fix).toContain('./install.sh --provider kind');
 
     m.executable('cache/kind-v0.32.0/kind');
     const cached = await checkKindCli({ cacheDir, path: m.bin, goFallbacks: [] });
@@ -204,7 +204,7 @@ describe('preflight: image bases', () => {
     const cacheDir = m.dir('cache');
     const r = await checkImageBases({ provider: 'local', cacheDir, env: {}, path: m.bin, uid: 0 });
     expect(r.mode).toBe('offline');
-    expect(r.problems[0]!.fix).toBe('sudo ./install.sh (installs apt package debootstrap), or use --image-bases official (needs Docker Hub)');
+    expect(r.problems[0]!.fix).toBe('./install.sh (installs apt package debootstrap), or use --image-bases official (needs Docker Hub)');
 
     m.command('debootstrap');
     m.file('apt/sources.list.d/debian.sources', 'Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm\nComponents: main\n');

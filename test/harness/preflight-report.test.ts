@@ -69,7 +69,7 @@ describe('runPreflight', () => {
     expect(report.notes).toContain('ports not checked: ss (apt package iproute2) is not installed');
     const text = formatPreflight(report);
     expect(text.split('\n')[0]).toBe(`preflight (local provider): ${report.problems.length} problems`);
-    expect(text).toContain('  - runc is missing (the local cluster runs it)\n    fix: sudo ./install.sh (installs apt package runc)');
+    expect(text).toContain('  - runc is missing (the local cluster runs it)\n    fix: ./install.sh (installs apt package runc)');
     expect(formatChecks(report)).toMatch(/^ {2}ok {7}options +1 node\(s\)\n {2}missing {2}root +running as uid 1000\n/);
   });
 
@@ -79,7 +79,7 @@ describe('runPreflight', () => {
     const docker = report.problems.find((p) => p.what.includes('docker info'));
     expect(docker).toEqual({
       what: expect.stringContaining('dockerd is not installed, so the run cannot start one (a docker client alone cannot build images)'),
-      fix: 'sudo ./install.sh (installs apt package docker.io)',
+      fix: './install.sh (installs apt package docker.io)',
     });
     expect(report.problems.find((p) => p.what.includes('root'))).toBeUndefined();
     expect(report.problems.some((p) => p.what.startsWith('debootstrap is not installed'))).toBe(true);
@@ -90,7 +90,7 @@ describe('runPreflight', () => {
     const { m, options } = bareMachine(0);
     const report = await runPreflight(config(m, 'kind'), { ...options, env: { PATH: m.bin, PROBE_NODES: '2' } });
     expect(report.lines[0]).toEqual({ name: 'kind options', ok: true, detail: expect.stringMatching(/^2 node\(s\), kindest\/node:/) });
-    expect(report.problems.map((p) => p.fix)).toEqual(['sudo ./install.sh --provider kind (installs apt package docker.io)', expect.stringContaining('sudo ./install.sh --provider kind')]);
+    expect(report.problems.map((p) => p.fix)).toEqual(['./install.sh --provider kind (installs apt package docker.io)', expect.stringContaining('./install.sh --provider kind')]);
     expect(formatPreflight(report).split('\n')[0]).toBe('preflight (kind provider): 2 problems');
   });
 
@@ -111,7 +111,7 @@ describe('runPreflight', () => {
 
 describe('PreflightError', () => {
   const problems = [
-    { what: 'runc is missing', fix: 'sudo ./install.sh (installs apt package runc)' },
+    { what: 'runc is missing', fix: './install.sh (installs apt package runc)' },
     { what: 'the br_netfilter module is not loaded', fix: 'sudo modprobe br_netfilter (apt package kmod)' },
   ];
 
@@ -121,11 +121,11 @@ describe('PreflightError', () => {
     expect(err.problems).toEqual(problems);
     expect(describeError(err)).toBe(
       'probe-conformance: preflight (local provider): 2 problems\n' +
-        '  - runc is missing\n    fix: sudo ./install.sh (installs apt package runc)\n' +
+        '  - runc is missing\n    fix: ./install.sh (installs apt package runc)\n' +
         '  - the br_netfilter module is not loaded\n    fix: sudo modprobe br_netfilter (apt package kmod)',
     );
     expect(err.cause_).toBe('preflight (local provider): 2 problems: runc is missing; the br_netfilter module is not loaded');
-    expect(err.fix).toBe('sudo ./install.sh (installs apt package runc); sudo modprobe br_netfilter (apt package kmod)');
+    expect(err.fix).toBe('./install.sh (installs apt package runc); sudo modprobe br_netfilter (apt package kmod)');
   });
 
   it('checkBeforeClusterWork throws it with every problem', async () => {
