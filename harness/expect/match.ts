@@ -1,4 +1,5 @@
 import type { Matcher } from '../scenario/schema.js';
+import { compileRegex } from './regex.js';
 
 /** Whether an observed value satisfies a matcher (literal, gte/lte/gt, oneOf, matches, contains). */
 export function matches(matcher: Matcher, actual: unknown): boolean {
@@ -10,7 +11,7 @@ export function matches(matcher: Matcher, actual: unknown): boolean {
   if ('lte' in matcher) return typeof actual === 'number' && actual <= matcher.lte;
   if ('gt' in matcher) return typeof actual === 'number' && actual > matcher.gt;
   if ('oneOf' in matcher) return matcher.oneOf.some((m) => matches(m, actual));
-  if ('matches' in matcher) return typeof actual === 'string' && new RegExp(matcher.matches).test(actual);
+  if ('matches' in matcher) return typeof actual === 'string' && compileRegex(matcher.matches).test(actual);
   if ('contains' in matcher) return typeof actual === 'string' && actual.includes(matcher.contains);
   return false;
 }

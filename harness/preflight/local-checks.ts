@@ -64,6 +64,6 @@ export async function checkLocalProvider(config: RunConfig, machine: MachineOpti
     bases,
     checkLocalClusterFree(plan, earlier),
     ports,
-    { ...disk, notes: cold ? [...disk.notes, 'the kube binary is not cached yet: the run builds Kubernetes first (5-10 min on 2 cores) and needs the most disk'] : disk.notes },
+    { ...disk, notes: cold ? [...disk.notes, 'the kube binary is not cached yet: the run builds Kubernetes first (about 4 min on 2 idle cores, with progress lines) and needs the most disk'] : disk.notes },
   );
 }

@@ -67,12 +67,15 @@ export function claimRows(repoRoot: string, reportsDir: string, cluster: Cluster
   return rows.sort((a, b) => a.claim.localeCompare(b.claim, 'en', { numeric: true }));
 }
 
+/** An article file (000_<hash>.txt) by its number; any other source as given, shortened. */
+const sourceLabel = (source: string) => /^(\d{3})_/.exec(source)?.[1] ?? shorten(source, 40);
+
 const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 function observed(r: ClaimRow): string {
   if (r.outcome === 'not run') return `not run: ${r.notRunReason}`;
   if (r.outcome === 'failed') return `differs from the declared verdict (see evidence)`;
-  return r.verdict === 'confirmed' ? 'as the article says' : `not as the article says: ${r.actually ?? ''}`;
+  return r.verdict === 'confirmed' ? 'as the claim says' : `not as the claim says: ${r.actually ?? ''}`;
 }
 
 export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { kubernetesVersion: string; provider: string; cluster?: ClusterAbilities; noCluster?: string }): string {
@@ -85,13 +88,13 @@ export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { 
     `Kubernetes ${meta.kubernetesVersion} (provider: ${meta.provider}), ${new Date().toISOString()}.`,
     '',
     `${rows.length} claim rows: ${count((r) => r.outcome === 'passed')} behaved as declared, ${count((r) => r.outcome === 'failed')} did not, ${count((r) => r.outcome === 'not run')} not run. ` +
-      `Declared: ${count((r) => r.verdict === 'confirmed')} confirmed, ${count((r) => r.verdict === 'refuted')} refuted (the article is wrong there).`,
+      `Declared: ${count((r) => r.verdict === 'confirmed')} confirmed, ${count((r) => r.verdict === 'refuted')} refuted (the source is wrong there).`,
     '',
-    '| claim | article | claim in short | declared verdict | what the cluster did | outcome | key evidence |',
+    '| claim | source | claim in short | declared verdict | what the cluster did | outcome | key evidence |',
     '|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.claim} | ${r.source.slice(0, 3)} | ${cell(shorten(r.text, 160))} | ${r.verdict} | ${cell(observed(r))} | ${r.outcome}${r.durationSeconds !== undefined ? ` (${r.durationSeconds}s)` : ''} | ${cell(r.evidence.join('<br>'))} |`,
+        `| ${r.claim} | ${cell(sourceLabel(r.source))} | ${cell(shorten(r.text, 160))} | ${r.verdict} | ${cell(observed(r))} | ${r.outcome}${r.durationSeconds !== undefined ? ` (${r.durationSeconds}s)` : ''} | ${cell(r.evidence.join('<br>'))} |`,
     ),
     '',
   ];

@@ -3,6 +3,7 @@ import { basename, join, relative } from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { Scenario, type Step } from './schema.js';
+import { regexProblem } from '../expect/regex.js';
 import { checkTimeExpr } from './time-expr.js';
 
 export const SCENARIO_FILE = 'scenario.yaml';
@@ -63,6 +64,44 @@ function timeExprs(step: Step): [string, string][] {
   return out;
 }
 
+const CONDITION_KINDS = ['pod', 'event', 'endpoint'] as const;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Conditions that are not exactly one kind, said plainly (zod's union error would name the last
+ * branch only, e.g. "endpoint: expected object"). Returns [path, problem] pairs.
+ */
+function conditionKindProblems(raw: unknown): [string, string][] {
+  if (!isObject(raw) || !Array.isArray(raw.steps)) return [];
+  const out: [string, string][] = [];
+  raw.steps.forEach((step, i) => {
+    if (!isObject(step)) return;
+    for (const field of ['expect', 'holds'] as const) {
+      const value = step[field];
+      const list = Array.isArray(value) ? value : [value];
+      list.forEach((c, j) => {
+        if (!isObject(c)) return;
+        const path = `steps[${i}].${field}${Array.isArray(value) ? `[${j}]` : ''}`;
+        const kinds = CONDITION_KINDS.filter((k) => k in c);
+        if (kinds.length > 1) out.push([path, `a condition is one of pod, event, endpoint; this one has ${kinds.join(' and ')} (make it a list of ${kinds.length} conditions)`]);
+        if (kinds.length === 0) out.push([path, `a condition is one of pod, event, endpoint; this one has none of them (fields: ${Object.keys(c).join(', ') || 'none'})`]);
+      });
+    }
+  });
+  return out;
+}
+
+/** Every `{matches: <regex>}` in the scenario, with its path. */
+function regexPatterns(value: unknown, path: string, out: [string, string][] = []): [string, string][] {
+  if (Array.isArray(value)) value.forEach((v, i) => regexPatterns(v, `${path}[${i}]`, out));
+  else if (isObject(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === 'matches' && typeof value.matches === 'string') out.push([path, value.matches]);
+    else for (const k of keys) regexPatterns(value[k], path ? `${path}.${k}` : k, out);
+  }
+  return out;
+}
+
 /** Parses and validates one scenario folder. Throws ScenarioFileError listing every problem. */
 export function loadScenario(dir: string, repoRoot = process.cwd()): LoadedScenario {
   const file = join(dir, SCENARIO_FILE);
@@ -72,12 +111,20 @@ export function loadScenario(dir: string, repoRoot = process.cwd()): LoadedScena
   const yamlProblems = docs.flatMap((d) => d.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
   if (yamlProblems.length) throw new ScenarioFileError(shown, yamlProblems);
   if (docs.length !== 1) throw new ScenarioFileError(shown, [`expected one YAML document, found ${docs.length}`]);
-  const parsed = Scenario.safeParse(docs[0]!.toJS());
-  if (!parsed.success) {
-    throw new ScenarioFileError(shown, parsed.error.issues.flatMap((i) => flatten(i)).map((p) => `${p.path || '(top level)'}: ${p.message}`));
+  const raw: unknown = docs[0]!.toJS();
+  const kindProblems = conditionKindProblems(raw);
+  const parsed = Scenario.safeParse(raw);
+  if (!parsed.success || kindProblems.length) {
+    const under = (path: string) => kindProblems.some(([p]) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+    const schemaProblems = parsed.success ? [] : parsed.error.issues.flatMap((i) => flatten(i)).filter((p) => !under(p.path));
+    throw new ScenarioFileError(shown, [...kindProblems.map(([p, m]) => `${p}: ${m}`), ...schemaProblems.map((p) => `${p.path || '(top level)'}: ${p.message}`)]);
   }
   const spec = parsed.data;
   const problems: string[] = [];
+  for (const [path, source] of regexPatterns(spec.steps, 'steps')) {
+    const problem = regexProblem(source);
+    if (problem) problems.push(`${path}.matches: ${problem}`);
+  }
   const names = new Set<string>();
   spec.steps.forEach((step, i) => {
     for (const f of stepFiles(step)) {

@@ -212,13 +212,16 @@ export const Step = z.union([ApplyStep, DeleteStep, ExecStep, HttpStep, NodeFile
 export type Step = z.infer<typeof Step>;
 
 export const Claim = z.strictObject({
-  /** The catalogue ID, e.g. A000-1 (shared/sources/README.md). */
-  id: z.string().regex(/^A\d{3}-\d+[a-z]?$/, 'a claim ID such as A000-1 or A000-2a'),
-  /** The article file the claim comes from. */
+  /**
+   * A000-1 style for the articles' claims (shared/sources/README.md); any other source gets a
+   * prefix of its own: UP-... for upstream's e2e cases, or yours (MY-1, TEAM-readiness-2).
+   */
+  id: z.string().regex(/^[A-Z][A-Z0-9]*-[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a claim ID: capitals, a dash, then a number or name, e.g. A000-1 (an article), UP-liveness-exec-1 (upstream), MY-1 (your own)'),
+  /** Where the claim comes from: the article file, an upstream test, a document of your own. */
   source: z.string().min(1),
-  /** The article's claim, in one sentence. */
+  /** The claim, in one sentence. */
   text: z.string().min(1),
-  /** confirmed: the cluster does what the article says; refuted: it does not (the steps assert what it does). */
+  /** confirmed: the cluster does what the claim says; refuted: it does not (the steps assert what it does). */
   verdict: z.enum(['confirmed', 'refuted']),
   /** For a refuted claim: what the cluster does instead, in one sentence. */
   actually: z.string().optional(),

@@ -56,8 +56,37 @@ describe('scenario files', () => {
   test('a bad verdict and a bad claim ID are reported together', () => {
     const dir = scenarioDir('verdict', `title: t\nclaims: [{id: X1, source: a, text: b, verdict: maybe}]\nsteps: [{apply: a.yaml}]\n`, { 'a.yaml': '' });
     const p = problemsOf(dir);
-    expect(p).toMatch(/claims\[0\]\.id: a claim ID such as A000-1/);
+    expect(p).toMatch(/claims\[0\]\.id: a claim ID: capitals, a dash, then a number or name/);
     expect(p).toMatch(/claims\[0\]\.verdict/);
+  });
+
+  test('claims from any source: article, upstream and own IDs load; lower case or no dash does not', () => {
+    for (const id of ['A000-1', 'A000-2a', 'UP-liveness-exec-1', 'MY-1', 'TEAM2-readiness.v2']) {
+      const dir = scenarioDir(`id-${id}`, `title: t\nclaims: [{id: ${id}, source: a, text: b, verdict: confirmed}]\nsteps: [{apply: a.yaml}]\n`, { 'a.yaml': '' });
+      expect(loadScenario(dir, tmp).spec.claims[0]!.id).toBe(id);
+    }
+    for (const id of ['a000-1', 'A0001', '-1', 'A000-']) {
+      const dir = scenarioDir(`bad-${id}`, `title: t\nclaims: [{id: "${id}", source: a, text: b, verdict: confirmed}]\nsteps: [{apply: a.yaml}]\n`, { 'a.yaml': '' });
+      expect(problemsOf(dir)).toMatch(/claims\[0\]\.id: a claim ID/);
+    }
+  });
+
+  test('regexes are checked at load: leading (?i) is understood, other inline flags and bad syntax are named', () => {
+    const step = (m: string) => `title: t\n${claim}steps:\n  - expect: {event: {reason: Unhealthy, message: {matches: '${m}'}}}\n`;
+    expect(() => loadScenario(scenarioDir('re-ok', step('(?i)timed OUT')), tmp)).not.toThrow();
+    expect(problemsOf(scenarioDir('re-mid', step('probe (?i)timed out')))).toMatch(
+      /steps\[0\]\.expect\.event\.message\.matches: inline flags such as \(\?i\) are only understood at the very start/,
+    );
+    expect(problemsOf(scenarioDir('re-bad', step('timed (out')))).toMatch(/steps\[0\]\.expect\.event\.message\.matches: not a valid JavaScript regular expression: \/timed \(out\//);
+    const inList = `title: t\n${claim}steps:\n  - holds: [{pod: p}, {event: {reason: {matches: '['}}}]\n    for: 5s\n`;
+    expect(problemsOf(scenarioDir('re-list', inList))).toMatch(/steps\[0\]\.holds\[1\]\.event\.reason\.matches: not a valid/);
+  });
+
+  test('a condition mixing pod and event keys is named as such, not as a missing endpoint', () => {
+    const dir = scenarioDir('mixed', `title: t\n${claim}steps:\n  - apply: a.yaml\n  - expect: {pod: p, event: {reason: Killing}}\n`, { 'a.yaml': '' });
+    expect(problemsOf(dir)).toBe(`steps[1].expect: a condition is one of pod, event, endpoint; this one has pod and event (make it a list of 2 conditions)`);
+    const none = scenarioDir('none', `title: t\n${claim}steps:\n  - holds: [{pod: p}, {reason: Killing}]\n    for: 5s\n`);
+    expect(problemsOf(none)).toBe('steps[0].holds[1]: a condition is one of pod, event, endpoint; this one has none of them (fields: reason)');
   });
 
   test('a bad time expression and an unknown "since" step are reported', () => {

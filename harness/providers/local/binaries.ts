@@ -277,7 +277,7 @@ export async function ensureBinaries(config: Pick<RunConfig, 'cacheDir' | 'repoR
   const etcdVersion = requiredVersion(readFileSync(join(etcdModule, 'go.mod'), 'utf8'), 'go.etcd.io/etcd/server/v3');
   const kubeDir = kubeOutDir(config.cacheDir, kubernetesVersion);
   const kube = await goBuild(
-    { name: 'kube', moduleDir: kubeModule, outDir: kubeDir, binary: 'kube', tags: KUBE_BUILD_TAGS, ldflags: kubeLdflags(kubernetesVersion), timeoutMs: 120 * 60_000, coldHint: 'cold: ~9 min on 2 cores, warm: ~20 s' },
+    { name: 'kube', moduleDir: kubeModule, outDir: kubeDir, binary: 'kube', tags: KUBE_BUILD_TAGS, ldflags: kubeLdflags(kubernetesVersion), timeoutMs: 120 * 60_000, coldHint: 'cold: ~4 min on 2 idle cores, warm: ~20 s' },
     log,
   );
   const components = {} as Record<KubeComponent, string>;
