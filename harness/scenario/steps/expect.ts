@@ -2,22 +2,44 @@ import { eventually, holdsFor } from '../../expect/wait.js';
 import type { Condition } from '../schema.js';
 import type { ScenarioContext, StepOutcome } from '../context.js';
 import { clusterMoment, elapsedBetween, elapsedText, fitsWindow, watchMoment, type Moment } from '../moments.js';
+import type { Timeline, TimelineEntry } from '../../observe/timeline.js';
 import { evaluateTime } from '../time-expr.js';
 
 const asList = (c: Condition | Condition[]) => (Array.isArray(c) ? c : [c]);
 
+/**
+ * When a container first ran (its startedAt), waiting up to `waitMs` for it to start: a timed
+ * step may come right after the apply that creates the pod.
+ */
+export async function containerStart(timeline: Timeline, subject: string, waitMs: number): Promise<Moment> {
+  const find = () => timeline.entries.find((e) => e.kind === 'container' && e.subject === subject && e.text === 'running' && e.clusterTime);
+  const entry =
+    find() ??
+    (await new Promise<TimelineEntry | undefined>((resolve) => {
+      const done = (e: TimelineEntry | undefined) => {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(e);
+      };
+      const timer = setTimeout(() => done(find()), waitMs);
+      const unsubscribe = timeline.onChange(() => {
+        const e = find();
+        if (e) done(e);
+      });
+    }));
+  if (!entry?.clusterTime) throw new Error(`since: container ${subject} was not seen running within ${Number((waitMs / 1000).toFixed(1))}s (this step's "within")`);
+  return clusterMoment(Date.parse(entry.clusterTime), timeline.startedAt);
+}
+
 /** The moment a timed expectation is measured from. */
-function referenceMoment(ctx: ScenarioContext, since: string): Moment {
+async function referenceMoment(ctx: ScenarioContext, since: string, waitMs: number): Promise<Moment> {
   const start = /^start:([^/]+)\/(.+)$/.exec(since);
   if (!start) {
     const m = ctx.stepTimes.get(since);
     if (m === undefined) throw new Error(`since: step "${since}" has not run`);
     return m;
   }
-  const subject = `${start[1]}/${start[2]}`;
-  const first = ctx.view.timeline.entries.find((e) => e.kind === 'container' && e.subject === subject && e.text === 'running' && e.clusterTime);
-  if (!first?.clusterTime) throw new Error(`since: container ${subject} was never seen running`);
-  return clusterMoment(Date.parse(first.clusterTime), ctx.view.timeline.startedAt);
+  return containerStart(ctx.view.timeline, `${start[1]}/${start[2]}`, waitMs);
 }
 
 export interface ExpectSpec {
@@ -36,7 +58,7 @@ export async function expectStep(ctx: ScenarioContext, spec: ExpectSpec): Promis
     const happened = held.at !== undefined && !held.atFirstCheck ? clusterMoment(held.at, ctx.view.timeline.startedAt) : undefined;
     return { observed: held.observed, ...(happened ? { happened } : {}) };
   }
-  const ref = referenceMoment(ctx, spec.since);
+  const ref = await referenceMoment(ctx, spec.since, evaluateTime(spec.within, ctx.probeLookup) * 1000);
   const min = evaluateTime(spec.between[0], ctx.probeLookup);
   const max = evaluateTime(spec.between[1], ctx.probeLookup);
   const now = Date.now() - ctx.view.timeline.startedAt;
