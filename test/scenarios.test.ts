@@ -69,7 +69,7 @@ describe('scenarios', () => {
       continue;
     }
     const timeoutMs = parseDuration(loaded.spec.timeout) * 1000 + 120_000 + LOCK_WAIT_ALLOWANCE_MS;
-    const exclusive = disruptsCluster(loaded.spec.steps);
+    const exclusive = disruptsCluster([...loaded.spec.steps, ...(loaded.spec.finally ?? [])]);
     if (config.mutations !== 'off') {
       for (const mutation of loaded.spec.mutations ?? []) {
         test.concurrent(

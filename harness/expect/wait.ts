@@ -25,16 +25,22 @@ export class ExpectationFailed extends Error {
 }
 
 /** Eventually: resolves when all conditions hold, or throws when withinMs passes first. */
-export async function eventually(view: ClusterView, conditions: Condition[], withinMs: number): Promise<Held> {
-  return await watchConditions(view, conditions, withinMs, 'eventually');
+export async function eventually(view: ClusterView, conditions: Condition[], withinMs: number, signal?: AbortSignal): Promise<Held> {
+  return await watchConditions(view, conditions, withinMs, 'eventually', signal);
 }
 
 /** Never-violated: resolves after forMs if the conditions held the whole time; throws at the first violation. */
-export async function holdsFor(view: ClusterView, conditions: Condition[], forMs: number): Promise<Held> {
-  return await watchConditions(view, conditions, forMs, 'holds');
+export async function holdsFor(view: ClusterView, conditions: Condition[], forMs: number, signal?: AbortSignal): Promise<Held> {
+  return await watchConditions(view, conditions, forMs, 'holds', signal);
 }
 
-async function watchConditions(view: ClusterView, conditions: Condition[], ms: number, mode: 'eventually' | 'holds'): Promise<Held> {
+/** The reason an aborted wait gives: the signal's, e.g. "scenario timeout 5m reached". */
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error(`aborted: ${String(signal.reason)}`);
+}
+
+async function watchConditions(view: ClusterView, conditions: Condition[], ms: number, mode: 'eventually' | 'holds', signal?: AbortSignal): Promise<Held> {
+  if (signal?.aborted) throw abortReason(signal);
   const startT = Date.now() - view.timeline.startedAt;
   const deadline = Date.now() + ms;
   let result: Held | undefined;
@@ -47,7 +53,15 @@ async function watchConditions(view: ClusterView, conditions: Condition[], ms: n
       done = true;
       clearInterval(timer);
       unsubscribe();
+      signal?.removeEventListener('abort', onAbort);
       resolve();
+    };
+    const onAbort = () => {
+      if (done) return;
+      done = true;
+      clearInterval(timer);
+      unsubscribe();
+      reject(abortReason(signal!));
     };
     const evaluate = () => {
       if (done) return;
@@ -86,6 +100,7 @@ async function watchConditions(view: ClusterView, conditions: Condition[], ms: n
     };
     const timer = setInterval(evaluate, TICK_MS);
     const unsubscribe = view.timeline.onChange(evaluate);
+    signal?.addEventListener('abort', onAbort, { once: true });
     queueMicrotask(evaluate);
   });
   if (failure) throw failure;

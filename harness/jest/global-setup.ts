@@ -7,6 +7,7 @@ import { describeError } from '../errors.js';
 import { buildDemoImages } from '../images/build.js';
 import { consoleLog } from '../log.js';
 import { killAllRunning } from '../process/run.js';
+import { imageBaseMode } from '../preflight/image-bases.js';
 import { checkBeforeClusterWork, PreflightFailed } from '../preflight/index.js';
 import { createProvider } from '../providers/create.js';
 import { RUN_ENV, type SetupStage } from './run-env.js';
@@ -58,7 +59,9 @@ export default async function globalSetup(): Promise<void> {
     state.provider = provider;
     const cluster = await provider.up(log);
     stage = 'images';
-    const baseMode = (process.env.PROBE_IMAGE_BASES as 'official' | 'offline' | undefined) ?? (config.provider === 'local' ? 'offline' : 'official');
+    // Checked by the preflight (an unknown value is one of its problems), so a mode by now.
+    const baseMode = imageBaseMode(config.provider);
+    if (typeof baseMode !== 'string') throw new Error(`unreachable: PROBE_IMAGE_BASES=${baseMode.invalid} passed the preflight`);
     const images = await buildDemoImages({ baseMode, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log });
     await provider.loadImages(images, log);
     process.env[RUN_ENV.kubeconfig] = cluster.kubeconfig;

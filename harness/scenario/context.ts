@@ -2,6 +2,7 @@ import type { Kube } from '../k8s/client.js';
 import type { Log } from '../log.js';
 import type { ClusterRecorder } from '../observe/recorder.js';
 import type { NodeAccess } from '../providers/node-access.js';
+import type { CleanupStack } from './cleanup.js';
 import type { Moment } from './moments.js';
 import type { ProbeLookup } from './time-expr.js';
 
@@ -19,6 +20,10 @@ export interface ScenarioContext {
   probeLookup: ProbeLookup;
   /** Manifest file -> file applied instead (a mutation run). */
   manifestOverrides: Record<string, string>;
+  /** Undo actions that run when the scenario ends, however it ends (a stopped node's start). */
+  cleanup: CleanupStack;
+  /** Aborted when the scenario's timeout is reached: waiting steps stop at once. */
+  signal: AbortSignal;
 }
 
 /** What a step reports: evidence, in words, of what the cluster did. */

@@ -72,23 +72,27 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * branch only, e.g. "endpoint: expected object"). Returns [path, problem] pairs.
  */
 function conditionKindProblems(raw: unknown): [string, string][] {
-  if (!isObject(raw) || !Array.isArray(raw.steps)) return [];
+  if (!isObject(raw)) return [];
   const out: [string, string][] = [];
-  raw.steps.forEach((step, i) => {
+  for (const where of ['steps', 'finally'] as const) if (Array.isArray(raw[where])) conditionKinds(raw[where], where, out);
+  return out;
+}
+
+function conditionKinds(steps: unknown[], where: string, out: [string, string][]): void {
+  steps.forEach((step, i) => {
     if (!isObject(step)) return;
     for (const field of ['expect', 'holds'] as const) {
       const value = step[field];
       const list = Array.isArray(value) ? value : [value];
       list.forEach((c, j) => {
         if (!isObject(c)) return;
-        const path = `steps[${i}].${field}${Array.isArray(value) ? `[${j}]` : ''}`;
+        const path = `${where}[${i}].${field}${Array.isArray(value) ? `[${j}]` : ''}`;
         const kinds = CONDITION_KINDS.filter((k) => k in c);
         if (kinds.length > 1) out.push([path, `a condition is one of pod, event, endpoint; this one has ${kinds.join(' and ')} (make it a list of ${kinds.length} conditions)`]);
         if (kinds.length === 0) out.push([path, `a condition is one of pod, event, endpoint; this one has none of them (fields: ${Object.keys(c).join(', ') || 'none'})`]);
       });
     }
   });
-  return out;
 }
 
 /** Every `{matches: <regex>}` in the scenario, with its path. */
@@ -121,35 +125,36 @@ export function loadScenario(dir: string, repoRoot = process.cwd()): LoadedScena
   }
   const spec = parsed.data;
   const problems: string[] = [];
-  for (const [path, source] of regexPatterns(spec.steps, 'steps')) {
+  for (const [path, source] of [...regexPatterns(spec.steps, 'steps'), ...regexPatterns(spec.finally ?? [], 'finally')]) {
     const problem = regexProblem(source);
     if (problem) problems.push(`${path}.matches: ${problem}`);
   }
   const names = new Set<string>();
-  spec.steps.forEach((step, i) => {
+  const allSteps: [string, Step][] = [...spec.steps.map((st, i): [string, Step] => [`steps[${i}]`, st]), ...(spec.finally ?? []).map((st, i): [string, Step] => [`finally[${i}]`, st])];
+  allSteps.forEach(([at, step]) => {
     for (const f of stepFiles(step)) {
-      if (!existsSync(join(dir, f))) problems.push(`steps[${i}].apply: manifest ${f} not found in ${relative(repoRoot, dir)}`);
+      if (!existsSync(join(dir, f))) problems.push(`${at}.apply: manifest ${f} not found in ${relative(repoRoot, dir)}`);
     }
     for (const [field, expr] of timeExprs(step)) {
       const err = checkTimeExpr(expr);
-      if (err) problems.push(`steps[${i}].${field}: ${err}`);
+      if (err) problems.push(`${at}.${field}: ${err}`);
     }
     if (step.name) {
-      if (names.has(step.name)) problems.push(`steps[${i}].name: "${step.name}" is used by an earlier step`);
+      if (names.has(step.name)) problems.push(`${at}.name: "${step.name}" is used by an earlier step`);
       names.add(step.name);
     }
     if ('expect' in step && !('exec' in step) && step.since) {
-      if (!step.between) problems.push(`steps[${i}]: "since" needs "between: [min, max]"`);
+      if (!step.between) problems.push(`${at}: "since" needs "between: [min, max]"`);
       if (!step.since.startsWith('start:') && !names.has(step.since)) {
-        problems.push(`steps[${i}].since: no earlier step is named "${step.since}" (or use start:<pod>/<container>)`);
+        problems.push(`${at}.since: no earlier step is named "${step.since}" (or use start:<pod>/<container>)`);
       }
     }
-    if ('expect' in step && !('exec' in step) && step.between && !step.since) problems.push(`steps[${i}]: "between" needs "since"`);
+    if ('expect' in step && !('exec' in step) && step.between && !step.since) problems.push(`${at}: "between" needs "since"`);
     if (step.claim && !spec.claims.some((c) => c.id === step.claim)) {
-      problems.push(`steps[${i}].claim: "${step.claim}" is not one of this scenario's claims (${spec.claims.map((c) => c.id).join(', ')})`);
+      problems.push(`${at}.claim: "${step.claim}" is not one of this scenario's claims (${spec.claims.map((c) => c.id).join(', ')})`);
     }
   });
-  const applied = new Set(spec.steps.flatMap((st) => stepFiles(st)));
+  const applied = new Set(allSteps.flatMap(([, st]) => stepFiles(st)));
   (spec.mutations ?? []).forEach((m, i) => {
     for (const [from, to] of Object.entries(m.replace)) {
       if (!applied.has(from)) problems.push(`mutations[${i}].replace: ${from} is not a manifest any apply step uses`);

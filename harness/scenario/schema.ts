@@ -255,6 +255,11 @@ export const Scenario = z.strictObject({
   /** Upper bound for the whole scenario. */
   timeout: Duration.default('5m'),
   steps: z.array(Step).min(1),
+  /**
+   * Steps that run after `steps` however they ended (passed, failed, timed out), e.g. to put back
+   * what a step changed outside the namespace; one that fails fails the scenario.
+   */
+  finally: z.array(Step).optional(),
   /** Broken variants that must make the scenario fail (run with PROBE_MUTATIONS=only). */
   mutations: z.array(Mutation).optional(),
 });

@@ -33,7 +33,7 @@ export async function execStep(ctx: ScenarioContext, spec: ExecSpec, within?: st
     }
     const seen = `exit ${r.exitCode}${r.stdout ? `, stdout ${JSON.stringify(clip(r.stdout))}` : ''}${r.stderr ? `, stderr ${JSON.stringify(clip(r.stderr))}` : ''}`;
     return { ok: bad.length === 0, seen, bad };
-  });
+  }, ctx.signal);
   const what = `exec in ${spec.pod}/${container}: ${spec.command.join(' ')}`;
   if (!outcome.ok) throw new Error(`${what}: ${outcome.bad.join('; ')} (after ${outcome.attempts} attempt(s))`);
   return { observed: `${what} -> ${outcome.seen}` };

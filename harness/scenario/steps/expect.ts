@@ -53,7 +53,7 @@ export async function expectStep(ctx: ScenarioContext, spec: ExpectSpec): Promis
   const conditions = asList(spec.expect);
   if (!spec.since || !spec.between) {
     const withinS = evaluateTime(spec.within, ctx.probeLookup);
-    const held = await eventually(ctx.view, conditions, withinS * 1000);
+    const held = await eventually(ctx.view, conditions, withinS * 1000, ctx.signal);
     // Already true at the first look: when it happened is unknown, so it cannot anchor a later step.
     const happened = held.at !== undefined && !held.atFirstCheck ? clusterMoment(held.at, ctx.view.timeline.startedAt) : undefined;
     return { observed: held.observed, ...(happened ? { happened } : {}) };
@@ -62,7 +62,7 @@ export async function expectStep(ctx: ScenarioContext, spec: ExpectSpec): Promis
   const min = evaluateTime(spec.between[0], ctx.probeLookup);
   const max = evaluateTime(spec.between[1], ctx.probeLookup);
   const now = Date.now() - ctx.view.timeline.startedAt;
-  const held = await eventually(ctx.view, conditions, Math.max(0, ref.hi + max * 1000 - now) + 1_000);
+  const held = await eventually(ctx.view, conditions, Math.max(0, ref.hi + max * 1000 - now) + 1_000, ctx.signal);
   // Measured on the cluster's own timestamps when every condition has one (events, pod conditions),
   // else on when the watch delivered the change.
   const happened = held.at !== undefined ? clusterMoment(held.at, ctx.view.timeline.startedAt) : watchMoment(held.t);
@@ -89,6 +89,6 @@ export async function expectStep(ctx: ScenarioContext, spec: ExpectSpec): Promis
 
 export async function holdsStep(ctx: ScenarioContext, conditions: Condition | Condition[], forExpr: string): Promise<StepOutcome> {
   const seconds = evaluateTime(forExpr, ctx.probeLookup);
-  const held = await holdsFor(ctx.view, asList(conditions), seconds * 1000);
+  const held = await holdsFor(ctx.view, asList(conditions), seconds * 1000, ctx.signal);
   return { observed: held.observed, measured: { heldSeconds: seconds } };
 }

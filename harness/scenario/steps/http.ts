@@ -77,7 +77,7 @@ export async function httpStep(ctx: ScenarioContext, spec: HttpSpec, within?: st
       want = `status ${describeMatcher(e.status)}${e.body !== undefined ? ` and body ${describeMatcher(e.body)}` : ''}`;
     }
     return { ok, seen, want };
-  });
+  }, ctx.signal);
   const what = `GET ${spec.url} (${url}) from ${spec.from}`;
   if (!outcome.ok) throw new Error(`${what}: got ${outcome.seen}, want ${outcome.want} (after ${outcome.attempts} attempt(s))`);
   return { observed: `${what} -> ${outcome.seen}` };

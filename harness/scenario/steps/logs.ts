@@ -30,7 +30,7 @@ export async function logsStep(ctx: ScenarioContext, spec: LogsSpec, within = LO
     }
     const lines = text.trimEnd().split('\n');
     return { ok: matches(spec.expect, text), seen: `${lines.length} line(s), last: ${JSON.stringify(lines.at(-1)?.slice(0, 160) ?? '')}` };
-  });
+  }, ctx.signal);
   const what = `${spec.previous ? 'previous ' : ''}log of ${spec.pod}/${container}`;
   if (!outcome.ok) throw new Error(`${what}: ${outcome.seen}, want ${describeMatcher(spec.expect)}`);
   return { observed: `${what}: ${outcome.seen}` };

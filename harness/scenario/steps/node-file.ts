@@ -25,7 +25,7 @@ export async function nodeFileStep(ctx: ScenarioContext, spec: NodeFileSpec, wit
         return { ok: 'exists' in want, seen: `no readable file (${(e as Error).message.split('\n')[0]})` };
       }
       return { ok: 'content' in want && matches(want.content, content), seen: `content ${JSON.stringify(content.slice(0, 200))}` };
-    });
+    }, ctx.signal);
     const what = `file ${path} on node ${node}`;
     if (!outcome.ok) throw new Error(`${what}: ${outcome.seen}, want ${'content' in want ? describeMatcher(want.content) : 'no file'}`);
     return { observed: `${what}: ${outcome.seen}` };
