@@ -101,7 +101,8 @@ function checkEvent(c: Extract<Condition, { event: unknown }>, view: ClusterView
   const what = `event ${describeMatcher(e.reason)}${e.message !== undefined ? ` ${describeMatcher(e.message)}` : ''}${e.pod ? ` on ${e.pod}` : ''}${e.container ? `/${e.container}` : ''}`;
   if (matches(want, total)) {
     // The last occurrence: a repeated event's lastTimestamp moves with each count.
-    const at = latest(hits.map((ev) => epoch(ev.lastTimestamp ?? ev.eventTime ?? ev.firstTimestamp)));
+    // (events.k8s.io-style events carry it as series.lastObservedTime.)
+    const at = latest(hits.map((ev) => epoch(ev.lastTimestamp ?? ev.series?.lastObservedTime ?? ev.eventTime ?? ev.firstTimestamp)));
     return { ok: true, observed: `${what}: seen ${total}x${hits[0] ? `, e.g. "${hits[0].message?.trimEnd()}"` : ''}`, ...(at !== undefined ? { at } : {}) };
   }
   const sameReason = view.events.filter((ev) => matches(e.reason, ev.reason)).map((ev) => `"${ev.message?.trimEnd()}"`);

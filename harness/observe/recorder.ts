@@ -16,6 +16,16 @@ export interface ClusterView {
   timeline: Timeline;
 }
 
+/** Keeps a pod's first IP (key: pod) and each container's first ID (key: pod/container). */
+export function recordFirstSeen(firstSeen: Map<string, string>, pod: k8s.V1Pod): void {
+  const name = pod.metadata?.name ?? '?';
+  if (pod.status?.podIP && !firstSeen.has(name)) firstSeen.set(name, pod.status.podIP);
+  // Init containers too: a sidecar (restartPolicy Always) can be restarted by its liveness probe.
+  for (const c of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+    if (c.containerID && !firstSeen.has(`${name}/${c.name}`)) firstSeen.set(`${name}/${c.name}`, c.containerID);
+  }
+}
+
 function podFromEvent(e: k8s.CoreV1Event): string | undefined {
   return e.involvedObject?.kind === 'Pod' ? e.involvedObject.name : undefined;
 }
@@ -73,10 +83,7 @@ export class ClusterRecorder implements ClusterView {
     const onPod = (pod: k8s.V1Pod) => {
       const name = pod.metadata?.name ?? '?';
       recordPodChanges(this.timeline, this.lastSeen.get(name), pod);
-      if (pod.status?.podIP && !this.firstSeen.has(name)) this.firstSeen.set(name, pod.status.podIP);
-      for (const c of pod.status?.containerStatuses ?? []) {
-        if (c.containerID && !this.firstSeen.has(`${name}/${c.name}`)) this.firstSeen.set(`${name}/${c.name}`, c.containerID);
-      }
+      recordFirstSeen(this.firstSeen, pod);
       this.podMap.set(name, pod);
       this.lastSeen.set(name, pod);
     };

@@ -1,5 +1,5 @@
 import type * as k8s from '@kubernetes/client-node';
-import type { ClusterView } from '../../harness/observe/recorder.js';
+import { recordFirstSeen, type ClusterView } from '../../harness/observe/recorder.js';
 import { Timeline } from '../../harness/observe/timeline.js';
 
 /**
@@ -7,8 +7,8 @@ import { Timeline } from '../../harness/observe/timeline.js';
  * informers. Every change made through its methods is announced on the timeline (timeline.add),
  * as the real recorder does, so eventually/holdsFor re-check at once.
  *
- * firstSeen is kept the way ClusterRecorder keeps it: the first pod IP, and the first container ID
- * of each entry in status.containerStatuses (init containers are not recorded there).
+ * firstSeen is kept by the recorder's own recordFirstSeen: the first pod IP, and the first
+ * container ID of every container, init containers (sidecars) included.
  */
 export class FakeClusterView implements ClusterView {
   readonly timeline = new Timeline();
@@ -26,13 +26,16 @@ export class FakeClusterView implements ClusterView {
 
   private record(pod: k8s.V1Pod): string {
     const name = pod.metadata?.name ?? '?';
-    if (pod.status?.podIP && !this.firstSeen.has(name)) this.firstSeen.set(name, pod.status.podIP);
-    for (const c of pod.status?.containerStatuses ?? []) {
-      if (c.containerID && !this.firstSeen.has(`${name}/${c.name}`)) this.firstSeen.set(`${name}/${c.name}`, c.containerID);
-    }
+    recordFirstSeen(this.firstSeen, pod);
     this.pods.set(name, pod);
     this.lastSeenPods.set(name, pod);
     return name;
+  }
+
+  /** Applies an in-place edit (no timeline entry) and returns the view, for building tables. */
+  with(edit: (view: this) => unknown): this {
+    edit(this);
+    return this;
   }
 
   /** Adds or replaces a pod (a watch add/update). */
