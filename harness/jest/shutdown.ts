@@ -7,6 +7,8 @@ import type { ClusterProvider } from '../providers/provider.js';
 export interface SetupState {
   provider?: ClusterProvider;
   config: RunConfig;
+  /** The teardown under way, once started (it runs once however many callers ask for it). */
+  stopping?: Promise<void>;
 }
 declare global {
   // eslint-disable-next-line no-var
@@ -17,10 +19,14 @@ declare global {
  * Stops the cluster, then a Docker engine this suite started (its pid file says so: started by
  * global setup, by an image test, or by an earlier run that kept it); never one started otherwise.
  */
-export async function stopEverything(state: SetupState, log: Log): Promise<void> {
-  try {
-    await state.provider?.down(log);
-  } finally {
-    await stopStartedDockerEngine(log);
-  }
+export function stopEverything(state: SetupState, log: Log): Promise<void> {
+  // Ctrl-C reaches both the interrupt handler and Jest's global teardown: they share one teardown.
+  state.stopping ??= (async () => {
+    try {
+      await state.provider?.down(log);
+    } finally {
+      await stopStartedDockerEngine(log);
+    }
+  })();
+  return state.stopping;
 }
