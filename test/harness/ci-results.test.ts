@@ -1,5 +1,5 @@
 // .ci/junit-results.mjs: what CI reads from jest-junit's report and which failures it reruns.
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,11 @@ interface Test {
   firstError: string;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'probe-junit-'));
+// Made in beforeAll, not at load: with -t filtering out every test, neither hook runs (no leak).
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'probe-junit-'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // The shape jest-junit writes with this repository's options (classNameTemplate '{displayName} {classname}').

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,11 @@ import { type GoBuild, gobuildDir, goBuild } from '../../harness/providers/local
 // own, so that it compiles the ~60 standard packages it needs (about 15 s on 2 cores) and shows progress.
 const hasGo = existsSync('/usr/local/go/bin/go') || spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const tmp = mkdtempSync(join(tmpdir(), 'gobuild-'));
+// Made in beforeAll, not at load: with -t filtering out every test, neither hook runs (no leak).
+let tmp = '';
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'gobuild-'));
+});
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('goBuild progress', () => {

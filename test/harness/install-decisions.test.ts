@@ -2,7 +2,7 @@
 // and fake commands for what the machine has; a fake apt-cache and apt-get stand in for its apt
 // sources; PROBE_INSTALL_ROOT holds its files (CNI plugins, CA
 // bundle). The fake apt-get records every call, so a dry run that changes anything fails.
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,11 @@ import { repoRoot } from '../../harness/config.js';
 
 const INSTALL_SH = join(repoRoot(), 'install.sh');
 const REAL_TOOLS = ['bash', 'sh', 'sed', 'grep', 'dirname', 'head', 'cat'];
-const work = mkdtempSync(join(tmpdir(), 'probe-install-'));
+// Made in beforeAll, not at load: with -t filtering out every test, neither hook runs (no leak).
+let work = '';
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'probe-install-'));
+});
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Debian bookworm's apt candidates (apt-cache policy, read on a bookworm machine). */

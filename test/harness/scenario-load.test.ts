@@ -1,11 +1,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { repoRoot } from '../../harness/config.js';
 import { discoverScenarioDirs, loadScenario, ScenarioFileError } from '../../harness/scenario/load.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'pc-load-'));
+// Made in beforeAll, not at load: with -t filtering out every test, neither hook runs (no leak).
+let tmp = '';
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'pc-load-'));
+});
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function scenarioDir(name: string, yaml: string, files: Record<string, string> = {}): string {

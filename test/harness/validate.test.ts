@@ -1,10 +1,14 @@
-import { afterAll, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateScenarios } from '../../harness/scenario/validate.js';
 
-const root = mkdtempSync(join(tmpdir(), 'probe-validate-'));
+// Made in beforeAll, not at load: with -t filtering out every test, neither hook runs (no leak).
+let root = '';
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'probe-validate-'));
+});
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function folder(name: string, yaml: string, files: Record<string, string> = {}): void {
