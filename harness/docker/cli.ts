@@ -1,7 +1,23 @@
 import { clip } from '../progress.js';
 import { run } from '../process/run.js';
 
-/** Small helpers around the docker CLI shared by the image and engine modules. */
+/** Small helpers around the docker CLI shared by the image and engine modules and the preflight. */
+
+/** The engine Docker talks to when DOCKER_HOST is unset: the local one, which the suite can start. */
+export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
+
+/**
+ * Whether `docker info --format '{{.ServerVersion}}...'` reached a server: it can exit 0 with a
+ * warning and no server part, so a server version is required.
+ */
+export function serverAnswered(exitCode: number, serverVersion: string): boolean {
+  return exitCode === 0 && serverVersion !== '' && !serverVersion.includes('<no value>');
+}
+
+/** The last non-empty line of a command's output (the reason it gives). */
+export function lastLine(text: string): string {
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? '';
+}
 
 /** Whether the local Docker engine has an image with this reference. */
 export async function dockerImageExists(ref: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { DEFAULT_DOCKER_HOST, lastLine, serverAnswered } from './cli.js';
 import { SetupError } from '../errors.js';
 import type { Log } from '../log.js';
 import { isAlive, startDaemon, stopFromPidFile } from '../process/daemon.js';
@@ -48,14 +49,8 @@ async function dockerInfo(): Promise<InfoResult> {
     (err: unknown) => ({ stdout: '', stderr: err instanceof Error ? err.message : String(err), exitCode: -1 }),
   );
   const version = r.stdout.trim();
-  // `docker info` can exit 0 with a warning and no server part; require a server version.
-  const ok = r.exitCode === 0 && version !== '' && !version.includes('<no value>');
+  const ok = serverAnswered(r.exitCode, version);
   return { ok, version, output: `${r.stdout}\n${r.stderr}`.trim() };
-}
-
-function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines[lines.length - 1] ?? '';
 }
 
 function readPid(file: string): number | undefined {
@@ -94,7 +89,7 @@ export async function ensureDockerEngine(log: Log, options: DockerEngineOptions 
     return false;
   }
   const dockerHost = process.env.DOCKER_HOST;
-  if (dockerHost && dockerHost !== 'unix:///var/run/docker.sock') {
+  if (dockerHost && dockerHost !== DEFAULT_DOCKER_HOST) {
     throw new SetupError(
       `the Docker engine at DOCKER_HOST=${dockerHost} does not answer (${lastLine(first.output)})`,
       'start that engine, or unset DOCKER_HOST to use (and start) the local one',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ProviderName } from '../config.js';
+import { DEFAULT_DOCKER_HOST, lastLine, serverAnswered } from '../docker/cli.js';
 import { run } from '../process/run.js';
 import { combine, found, missing, type CheckResult } from './check.js';
 import { findExecutable } from './executables.js';
@@ -32,12 +33,7 @@ export interface DockerState {
   dataRoot?: string;
 }
 
-const DEFAULT_SOCKET = 'unix:///var/run/docker.sock';
 const DEFAULT_DATA_ROOT = '/var/lib/docker';
-
-function lastLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? '';
-}
 
 function configuredDataRoot(daemonJson: string): string {
   try {
@@ -52,7 +48,7 @@ export async function checkDockerEngine(options: DockerCheckOptions = {}): Promi
   const provider = options.provider ?? 'local';
   const uid = options.uid ?? process.getuid?.();
   const dockerHost = (options.env ?? process.env).DOCKER_HOST;
-  const remote = dockerHost !== undefined && dockerHost !== '' && dockerHost !== DEFAULT_SOCKET;
+  const remote = dockerHost !== undefined && dockerHost !== '' && dockerHost !== DEFAULT_DOCKER_HOST;
   const fix = installFix(provider, ['docker.io']);
   const cli = findExecutable('docker', options.path);
   const dockerd = findExecutable('dockerd', options.path);
@@ -74,8 +70,7 @@ export async function checkDockerEngine(options: DockerCheckOptions = {}): Promi
   const [version = '', rootDir = ''] = r.stdout.trim().split('|');
   const cliLine = found('docker CLI', cli);
   notStarted.cli = cli;
-  // `docker info` can exit 0 with a warning and no server part; require a server version.
-  if (r.exitCode === 0 && version !== '' && !version.includes('<no value>')) {
+  if (serverAnswered(r.exitCode, version)) {
     const dataRoot = remote || rootDir === '' || rootDir.includes('<no value>') ? undefined : rootDir;
     return {
       ...combine(cliLine, found('docker engine', `${version} answers docker info${remote ? ` at ${dockerHost}` : ''}`)),
