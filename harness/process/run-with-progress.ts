@@ -18,6 +18,10 @@ export interface RunWithProgressOptions {
   timeoutMs: number;
   /** Milliseconds between progress lines (default 30 s). */
   everyMs?: number;
+  cwd?: string;
+  env?: Record<string, string>;
+  /** When the work began, if before this command (one step of several); default: now. */
+  since?: number;
 }
 
 /** Runs a long command to completion (non-zero exits resolve), with a progress line every 30 s. */
@@ -28,11 +32,13 @@ export function runWithProgress(file: string, args: readonly string[], options: 
       run(file, args, {
         reject: false,
         timeoutMs: options.timeoutMs,
+        ...(options.cwd ? { cwd: options.cwd } : {}),
+        ...(options.env ? { env: options.env } : {}),
         onLine: (line) => {
           tail.push(line);
           progress.push(line);
         },
       }),
-    { log: options.log, what: options.what, status: () => progress.status(), everyMs: options.everyMs },
+    { log: options.log, what: options.what, status: () => progress.status(), everyMs: options.everyMs, since: options.since },
   );
 }

@@ -5,7 +5,8 @@ import type { RunConfig } from '../../config.js';
 import { SetupError } from '../../errors.js';
 import type { Log } from '../../log.js';
 import { run, which } from '../../process/run.js';
-import { clip, withProgress } from '../../progress.js';
+import { runWithProgress } from '../../process/run-with-progress.js';
+import { clip } from '../../progress.js';
 
 /**
  * The Go programs the local cluster runs, built from the Go module proxy into a
@@ -192,9 +193,11 @@ export async function goBuild(build: GoBuild, log: Log): Promise<string> {
   const env = { CGO_ENABLED: '0', ...build.env };
   const tags = build.tags ? ['-tags', build.tags] : [];
   const shown = (args: string[]) => `$ CGO_ENABLED=0 ${go} ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}\n`;
-  const what = `building ${build.name}`;
   log(`building ${build.name} (${build.moduleDir}) with ${goVersion}${build.coldHint ? ` (${build.coldHint})` : ''}; log: ${logFile}`);
   const started = Date.now();
+  const goRun = { log, what: `building ${build.name}`, cwd: build.moduleDir, env, timeoutMs: build.timeoutMs, everyMs: build.progressEveryMs, since: started };
+  // A go that cannot run (timeout, gone) reads as a failed build, reported with its log below.
+  const failedRun = (err: unknown) => ({ exitCode: -1, stdout: '', stderr: String(err) });
 
   // The package count for "N of ~T": the previous build's, else `go list -deps` (well under a second
   // with a filled module cache; with an empty one it is the module download a build starts with anyway).
@@ -203,20 +206,8 @@ export async function goBuild(build: GoBuild, log: Log): Promise<string> {
     const listArgs = ['list', '-deps', ...tags, '.'];
     stream.write(shown(listArgs));
     const listing = new GoBuildProgress(undefined, 'listed');
-    const listed = await withProgress(
-      () =>
-        run(go, listArgs, {
-          cwd: build.moduleDir,
-          env,
-          timeoutMs: build.timeoutMs,
-          reject: false,
-          onLine: (line) => {
-            listing.push(line);
-            if (!isPackageLine(line)) stream.write(`${line}\n`);
-          },
-        }).catch((err: unknown) => ({ exitCode: -1, stdout: '', stderr: String(err) })),
-      { log, what, status: () => listing.status(), everyMs: build.progressEveryMs, since: started },
-    );
+    // The log keeps what go list says besides the package list (downloads, errors).
+    const listed = await runWithProgress(go, listArgs, { ...goRun, progress: listing, tail: { push: (line) => { if (!isPackageLine(line)) stream.write(`${line}\n`); } } }).catch(failedRun);
     // On failure go build runs anyway: it is the authority on what is wrong, and its log says so.
     if (listed.exitCode === 0) total = listed.stdout.split('\n').filter(isPackageLine).length || undefined;
     stream.write(`(${listed.exitCode === 0 ? `${total ?? 0} packages` : `exit ${listed.exitCode}`}, ${listing.modulesDownloaded} modules downloaded, after ${Math.round((Date.now() - started) / 100) / 10}s)\n`);
@@ -225,20 +216,7 @@ export async function goBuild(build: GoBuild, log: Log): Promise<string> {
   const args = ['build', '-v', '-trimpath', ...tags, '-ldflags', build.ldflags, '-o', `${out}.tmp`, '.'];
   stream.write(shown(args));
   const progress = new GoBuildProgress(total);
-  const result = await withProgress(
-    () =>
-      run(go, args, {
-        cwd: build.moduleDir,
-        env,
-        timeoutMs: build.timeoutMs,
-        reject: false,
-        onLine: (line) => {
-          stream.write(`${line}\n`);
-          progress.push(line);
-        },
-      }).catch((err: unknown) => ({ exitCode: -1, stdout: '', stderr: String(err) })),
-    { log, what, status: () => progress.status(), everyMs: build.progressEveryMs, since: started },
-  );
+  const result = await runWithProgress(go, args, { ...goRun, progress, tail: { push: (line) => stream.write(`${line}\n`) } }).catch(failedRun);
   const seconds = Math.round((Date.now() - started) / 100) / 10;
   stream.write(`exit ${result.exitCode} after ${seconds}s\n${result.exitCode === -1 ? result.stderr : ''}`);
   await new Promise<void>((resolve) => stream.end(resolve));
