@@ -10,15 +10,14 @@ export const RUN_ENV = {
   provider: 'PROBE_PROVIDER_IN_USE',
   /** Set when the cluster could not be brought up: the cause and its fix (a few lines). */
   setupError: 'PROBE_SETUP_ERROR',
-  /** With setupError: the stage that failed (SETUP_STAGES). */
+  /** With setupError: the stage that failed (SetupStage). */
   setupStage: 'PROBE_SETUP_STAGE',
   /** '1' when setup found no Docker engine (the image tests are then not run either). */
   noDocker: 'PROBE_NO_DOCKER',
 } as const;
 
 /** What global setup does, in order; a failure names the stage it happened in. */
-export const SETUP_STAGES = ['preflight', 'docker', 'cluster', 'images'] as const;
-export type SetupStage = (typeof SETUP_STAGES)[number];
+export type SetupStage = 'preflight' | 'docker' | 'cluster' | 'images';
 
 /** Global setup found no Docker engine for this run: the image tests cannot run either. */
 export function dockerUnavailable(): boolean {

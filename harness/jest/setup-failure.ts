@@ -16,6 +16,9 @@ export interface SetupFailure {
   message: string;
 }
 
+/** A preflight's cause and message start with their own "preflight (<provider> provider): " header. */
+const withoutPreflightHeader = (text: string) => text.replace(/^preflight \([^)]*\): /, '');
+
 const UNEXPECTED_FIX = 'not a failure the suite expected: read the message above and the logs it names; rerun with --keep-cluster to look around';
 
 export function setupFailureOf(config: Pick<RunConfig, 'provider'>, stage: SetupStage, err: unknown): SetupFailure {
@@ -24,8 +27,7 @@ export function setupFailureOf(config: Pick<RunConfig, 'provider'>, stage: Setup
   return {
     stage,
     provider: config.provider,
-    // A preflight's cause starts with its own "preflight (<provider> provider): " header.
-    cause: known ? err.cause_.replace(/^preflight \([^)]*\): /, '') : (message.split('\n')[0] ?? String(err)),
+    cause: known ? withoutPreflightHeader(err.cause_) : (message.split('\n')[0] ?? String(err)),
     fix: known ? err.fix : UNEXPECTED_FIX,
     message,
   };
@@ -39,7 +41,7 @@ export function setupFailureOf(config: Pick<RunConfig, 'provider'>, stage: Setup
 export function recordSetupFailure(config: Pick<RunConfig, 'provider' | 'reportsDir'>, stage: SetupStage, err: unknown, docker: { unavailable: boolean }): SetupFailure {
   const failure = setupFailureOf(config, stage, err);
   process.stderr.write(
-    `\nprobe-conformance: SETUP FAILED (${stage}, ${config.provider} provider): ${failure.message.replace(/^preflight \([^)]*\): /, '')}\n` +
+    `\nprobe-conformance: SETUP FAILED (${stage}, ${config.provider} provider): ${withoutPreflightHeader(failure.message)}\n` +
       `  No scenario can run without a cluster: they are reported as not run; unit${docker.unavailable ? '' : ' and image'} tests still run.\n\n`,
   );
   try {
