@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DockerBuildProgress, LineTail } from '../docker/cli.js';
+import type { ProviderName } from '../config.js';
 import { SetupError } from '../errors.js';
 import type { Log } from '../log.js';
 import { runWithProgress } from '../process/run-with-progress.js';
@@ -45,11 +46,22 @@ const ImageJson = z
   })
   .strict();
 
-/** PROBE_IMAGE_BASES=official|offline (default offline: no registry is needed). */
+/**
+ * PROBE_IMAGE_BASES=official|offline (any case); unset or empty: offline with the local provider
+ * (no registry needed), official with the others. An unknown value is returned as `invalid`.
+ */
+export function imageBaseMode(provider: ProviderName, env: NodeJS.ProcessEnv = process.env): BaseMode | { invalid: string } {
+  const raw = env.PROBE_IMAGE_BASES;
+  if (raw === undefined || raw.trim() === '') return provider === 'local' ? 'offline' : 'official';
+  const v = raw.trim().toLowerCase();
+  return v === 'official' || v === 'offline' ? v : { invalid: raw };
+}
+
+/** The image tests' mode: PROBE_IMAGE_BASES, default offline (no registry is needed); an unknown value is a SetupError. */
 export function baseModeFromEnv(env: NodeJS.ProcessEnv = process.env): BaseMode {
-  const v = (env.PROBE_IMAGE_BASES ?? 'offline').trim().toLowerCase();
-  if (v === 'official' || v === 'offline') return v;
-  throw new SetupError(`unknown PROBE_IMAGE_BASES=${env.PROBE_IMAGE_BASES}`, 'use official (Docker Hub base images) or offline (built with debootstrap)');
+  const mode = imageBaseMode('local', env);
+  if (typeof mode === 'string') return mode;
+  throw new SetupError(`unknown PROBE_IMAGE_BASES=${mode.invalid}`, 'use official (Docker Hub base images) or offline (built with debootstrap)');
 }
 
 /** The ARG BASE default of a Dockerfile, checking that it starts with ARG BASE=... then FROM ${BASE}. */

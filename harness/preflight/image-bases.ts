@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ProviderName } from '../config.js';
 import { SetupError } from '../errors.js';
 import { debianMirror } from '../images/debian-mirror.js';
+import { imageBaseMode, type BaseMode } from '../images/build.js';
 import { OFFLINE_BASE_RECIPE, offlineBaseKey, offlineBaseRefs } from '../images/offline-bases.js';
 import { run } from '../process/run.js';
 import { combine, found, missing, type CheckResult } from './check.js';
@@ -13,17 +14,8 @@ import { installFix } from './install-hint.js';
  * The demo images' base images: `official` ones come from Docker Hub; `offline` ones are built
  * here with debootstrap (root), unless Docker already has them or the rootfs tarball is cached
  * (harness/images/offline-bases.ts). The default is offline with the local provider (no registry
- * needed), official with the others, as global setup chooses.
+ * needed), official with the others (imageBaseMode), as global setup chooses.
  */
-export type BaseMode = 'official' | 'offline';
-
-export function imageBaseMode(provider: ProviderName, env: NodeJS.ProcessEnv = process.env): BaseMode | { invalid: string } {
-  const raw = env.PROBE_IMAGE_BASES;
-  if (raw === undefined || raw.trim() === '') return provider === 'local' ? 'offline' : 'official';
-  const v = raw.trim().toLowerCase();
-  return v === 'official' || v === 'offline' ? v : { invalid: raw };
-}
-
 export interface ImageBaseOptions {
   provider: ProviderName;
   cacheDir: string;
