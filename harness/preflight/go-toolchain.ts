@@ -13,6 +13,11 @@ import { installCommand } from './install-hint.js';
 export const GO_MIN_MINOR = 24;
 export const GO_FALLBACKS: readonly string[] = ['/usr/local/go/bin/go'];
 
+/** `go` on PATH (or the given PATH string), else the first fallback that is executable; no child process. */
+export function findGo(path?: string, fallbacks: readonly string[] = GO_FALLBACKS): string | undefined {
+  return findExecutable('go', path) ?? fallbacks.find((f) => findExecutable(f));
+}
+
 export interface GoToolchain {
   path: string;
   /** e.g. go1.26.8 */
@@ -40,7 +45,7 @@ export async function checkGo(options: GoCheckOptions = {}): Promise<CheckResult
   const purpose = options.purpose ?? 'the local cluster binaries';
   const installHint = `${installCommand(options.provider ?? 'local')} (installs golang-go where apt offers Go 1.${GO_MIN_MINOR}+), else Go 1.${GO_MIN_MINOR} or newer from https://go.dev/dl on PATH`;
   const fallbacks = options.fallbacks ?? GO_FALLBACKS;
-  const go = findExecutable('go', options.path) ?? fallbacks.find((f) => findExecutable(f));
+  const go = findGo(options.path, fallbacks);
   if (!go) {
     return missing('go', `not on PATH, nor at ${fallbacks.join(', ')}`, {
       what: `the Go toolchain (go >= 1.${GO_MIN_MINOR}) builds ${purpose}, and \`go\` is not on PATH (nor at ${fallbacks.join(', ')})`,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { SetupError } from '../../errors.js';
 import type { Log } from '../../log.js';
 import { run, which } from '../../process/run.js';
+import { findGo } from '../../preflight/go-toolchain.js';
 import { KIND_MODULE, KIND_VERSION } from './kind-version.js';
 
 /**
@@ -40,10 +41,6 @@ export interface EnsureKindOptions {
   goFallbacks?: readonly string[];
 }
 
-async function goCommand(fallbacks: readonly string[]): Promise<string | undefined> {
-  return (await which('go')) ?? fallbacks.find((p) => existsSync(p));
-}
-
 export async function ensureKind(cacheDir: string, log: Log, options: EnsureKindOptions = {}): Promise<KindBinary> {
   const onPath = await which('kind');
   if (onPath) {
@@ -62,7 +59,7 @@ export async function ensureKind(cacheDir: string, log: Log, options: EnsureKind
     rmSync(cached, { force: true });
   }
 
-  const go = await goCommand(options.goFallbacks ?? ['/usr/local/go/bin/go']);
+  const go = findGo(undefined, options.goFallbacks);
   if (!go) {
     throw new SetupError(
       `kind is not on PATH, and the Go toolchain to install it (go install ${KIND_MODULE}@${KIND_VERSION}) is not either`,

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { RunConfig } from '../../config.js';
 import { SetupError } from '../../errors.js';
 import type { Log } from '../../log.js';
-import { run, which } from '../../process/run.js';
+import { run } from '../../process/run.js';
+import { findGo } from '../../preflight/go-toolchain.js';
 import { runWithProgress } from '../../process/run-with-progress.js';
 import { clip } from '../../progress.js';
 
@@ -146,10 +147,9 @@ export class GoBuildProgress {
   }
 }
 
-async function goCommand(): Promise<string> {
-  const onPath = await which('go');
-  if (onPath) return onPath;
-  if (existsSync('/usr/local/go/bin/go')) return '/usr/local/go/bin/go';
+function goCommand(): string {
+  const go = findGo();
+  if (go) return go;
   throw new SetupError(
     'the Go toolchain (go >= 1.24) is needed to build the local cluster binaries, and `go` is not on PATH',
     'install Go 1.24 or newer (https://go.dev/dl, or golang-1.24+ from backports) and put it on PATH',
@@ -178,7 +178,7 @@ function readMarker(path: string): Marker | undefined {
 
 /** Builds one wrapper module unless its marker says the binary is up to date; returns its path. */
 export async function goBuild(build: GoBuild, log: Log): Promise<string> {
-  const go = await goCommand();
+  const go = goCommand();
   const goVersion = (await run(go, ['env', 'GOVERSION'])).stdout.trim();
   const out = join(build.outDir, build.binary);
   const markerFile = join(build.outDir, '.built');
