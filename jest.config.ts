@@ -10,21 +10,21 @@ const common = {
   ...esm,
   testEnvironment: 'node',
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  setupFiles: ['<rootDir>/harness/jest/worker-setup.ts'],
+  setupFiles: ['<rootDir>/harness/run/jest/worker-setup.ts'],
 };
 
 const config: Config = {
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/test/harness'], testMatch: ['**/*.test.ts'] },
     // The teardown also runs when only the image tests are selected: it stops a dockerd they started.
-    { ...common, displayName: 'images', roots: ['<rootDir>/test/images'], testMatch: ['**/*.test.ts'], globalTeardown: '<rootDir>/harness/jest/teardown-entry.mjs' },
+    { ...common, displayName: 'images', roots: ['<rootDir>/test/images'], testMatch: ['**/*.test.ts'], globalTeardown: '<rootDir>/harness/run/jest/teardown-entry.mjs' },
     {
       ...common,
       displayName: 'scenarios',
       roots: ['<rootDir>/test'],
       testMatch: ['<rootDir>/test/scenarios.test.ts'],
-      globalSetup: '<rootDir>/harness/jest/setup-entry.mjs',
-      globalTeardown: '<rootDir>/harness/jest/teardown-entry.mjs',
+      globalSetup: '<rootDir>/harness/run/jest/setup-entry.mjs',
+      globalTeardown: '<rootDir>/harness/run/jest/teardown-entry.mjs',
     },
   ],
   testTimeout: 15 * 60_000,

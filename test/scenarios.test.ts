@@ -1,16 +1,16 @@
 import { basename, join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { readConfig, repoRoot } from '../harness/config.js';
-import { connect } from '../harness/k8s/client.js';
-import { readRunEnv } from '../harness/jest/run-env.js';
-import { consoleLog } from '../harness/log.js';
-import { nodeAccessFromEnv, nodeControlAvailable } from '../harness/providers/node-access.js';
-import { collectEvidence, writeResult } from '../harness/report/evidence.js';
-import { discoverScenarioDirs, loadScenario, type LoadedScenario } from '../harness/scenario/load.js';
-import { ClusterLock, disruptsCluster } from '../harness/scenario/cluster-lock.js';
-import { unmetNeeds } from '../harness/scenario/needs.js';
-import { runScenario } from '../harness/scenario/runner.js';
-import { parseDuration } from '../harness/scenario/time-expr.js';
+import { readConfig, repoRoot } from '../harness/run/config.js';
+import { connect } from '../harness/engine/k8s/client.js';
+import { readRunEnv } from '../harness/run/jest/run-env.js';
+import { consoleLog } from '../harness/common/log.js';
+import { nodeAccessFromEnv, nodeControlAvailable } from '../harness/cluster/node-access.js';
+import { collectEvidence, writeResult } from '../harness/engine/report/evidence.js';
+import { discoverScenarioDirs, loadScenario, type LoadedScenario } from '../harness/engine/scenario/load.js';
+import { ClusterLock, disruptsCluster } from '../harness/engine/scenario/cluster-lock.js';
+import { unmetNeeds } from '../harness/engine/scenario/needs.js';
+import { runScenario } from '../harness/engine/scenario/runner.js';
+import { parseDuration } from '../harness/engine/scenario/time-expr.js';
 
 // Every folder under scenarios/ is one test. A folder whose scenario.yaml is invalid is a
 // failing test that names the file, the field and the problem.

@@ -1,11 +1,11 @@
 // What ends a scenario early must still clean up: the undo actions steps register, and waits that
 // stop at once when the scenario's timeout aborts them.
 import { describe, expect, it } from '@jest/globals';
-import type { ClusterView } from '../../harness/observe/recorder.js';
-import { Timeline } from '../../harness/observe/timeline.js';
-import { eventually, holdsFor } from '../../harness/expect/wait.js';
-import { CleanupStack } from '../../harness/scenario/cleanup.js';
-import { retryWithin } from '../../harness/scenario/steps/retry.js';
+import type { ClusterView } from '../../harness/engine/observe/recorder.js';
+import { Timeline } from '../../harness/engine/observe/timeline.js';
+import { eventually, holdsFor } from '../../harness/engine/expect/wait.js';
+import { CleanupStack } from '../../harness/engine/scenario/cleanup.js';
+import { retryWithin } from '../../harness/engine/steps/retry.js';
 
 const emptyView = (): ClusterView => ({ pods: new Map(), lastSeenPods: new Map(), firstSeen: new Map(), events: [], slices: [], timeline: new Timeline() });
 

@@ -3,10 +3,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { repoRoot } from '../../harness/config.js';
+import { repoRoot } from '../../harness/run/config.js';
 
 // The real `npm test` entry point, run as a process; only the cases that stop before Jest starts.
-const cli = join(repoRoot(), 'harness', 'cli', 'test-command.mjs');
+const cli = join(repoRoot(), 'harness', 'run', 'cli', 'test-command.mjs');
 const runCli = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 
 describe('npm test flags', () => {
@@ -31,9 +31,9 @@ describe('npm test flags', () => {
   it('without node_modules (install.sh not run yet): one line saying to run it, no stack trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'probe-cli-'));
     try {
-      mkdirSync(join(dir, 'harness', 'cli'), { recursive: true });
-      copyFileSync(cli, join(dir, 'harness', 'cli', 'test-command.mjs'));
-      const r = spawnSync(process.execPath, [join(dir, 'harness', 'cli', 'test-command.mjs')], { encoding: 'utf8' });
+      mkdirSync(join(dir, 'harness', 'run', 'cli'), { recursive: true });
+      copyFileSync(cli, join(dir, 'harness', 'run', 'cli', 'test-command.mjs'));
+      const r = spawnSync(process.execPath, [join(dir, 'harness', 'run', 'cli', 'test-command.mjs')], { encoding: 'utf8' });
       expect(r.status).toBe(2);
       expect(r.stderr).toBe('probe-conformance: the npm dependencies are not installed (no node_modules/jest)\n  fix: ./install.sh (or npm ci), then npm test\n');
     } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ClusterLock, disruptsCluster } from '../../harness/scenario/cluster-lock.js';
+import { ClusterLock, disruptsCluster } from '../../harness/engine/scenario/cluster-lock.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
 

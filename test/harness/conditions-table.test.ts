@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkAll, checkCondition } from '../../harness/expect/conditions.js';
-import { ExpectationFailed, eventually, holdsFor } from '../../harness/expect/wait.js';
-import { Condition as ConditionSchema, type Condition } from '../../harness/scenario/schema.js';
+import { checkAll, checkCondition } from '../../harness/engine/expect/conditions.js';
+import { ExpectationFailed, eventually, holdsFor } from '../../harness/engine/expect/wait.js';
+import { Condition as ConditionSchema, type Condition } from '../../harness/engine/scenario/schema.js';
 import { FakeClusterView, container, event, pod, running, slice, terminated, time, waiting } from './fake-cluster-view.js';
 
-// Table-driven tests of harness/expect/conditions.ts against a fake ClusterView. Each row is one
+// Table-driven tests of harness/engine/expect/conditions.ts against a fake ClusterView. Each row is one
 // condition checked (through checkAll, as the steps do) against one view: whether it holds, the
 // cluster timestamp `at` checkAll reports (undefined unless the row says otherwise), and for a
 // mismatch a piece of `observed` that names the failing field. The rows are chosen so that taking

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type * as k8s from '@kubernetes/client-node';
-import { checkCondition } from '../../harness/expect/conditions.js';
-import type { ClusterView } from '../../harness/observe/recorder.js';
-import { Timeline } from '../../harness/observe/timeline.js';
+import { checkCondition } from '../../harness/engine/expect/conditions.js';
+import type { ClusterView } from '../../harness/engine/observe/recorder.js';
+import { Timeline } from '../../harness/engine/observe/timeline.js';
 
 function view(containerID: string, firstID: string): ClusterView {
   const pod = { metadata: { name: 'p' }, status: { containerStatuses: [{ name: 'c', containerID, restartCount: 1, ready: true, image: 'i', imageID: 'i' }] } } as k8s.V1Pod;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { Timeline } from '../../harness/observe/timeline.js';
-import { containerStart } from '../../harness/scenario/steps/expect.js';
+import { Timeline } from '../../harness/engine/observe/timeline.js';
+import { containerStart } from '../../harness/engine/steps/expect.js';
 
 describe('since: start:<pod>/<container>', () => {
   it('waits for the container to start when the step comes before it, and measures from its startedAt', async () => {

@@ -3,8 +3,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SetupError } from '../../harness/errors.js';
-import { debianMirror, parseDeb822Sources, parseOneLineSources, readAptSources } from '../../harness/images/debian-mirror.js';
+import { SetupError } from '../../harness/common/errors.js';
+import { debianMirror, parseDeb822Sources, parseOneLineSources, readAptSources } from '../../harness/cluster/images/debian-mirror.js';
 
 // A copy of /etc/apt/sources.list.d/debian.sources of the machine this was written on (deb822,
 // comments inside the stanzas, the security archive in a stanza of its own).

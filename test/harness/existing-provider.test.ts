@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type * as k8s from '@kubernetes/client-node';
 import YAML from 'yaml';
-import { SetupError } from '../../harness/errors.js';
-import { judgeNode } from '../../harness/providers/existing/cluster-checks.js';
-import { checkOptIn, imageDelivery, kindClusterName, readExistingOptions } from '../../harness/providers/existing/existing-options.js';
-import { ExistingProvider } from '../../harness/providers/existing/existing-provider.js';
-import { pushedDigest, repositoryOf } from '../../harness/providers/existing/images.js';
-import { chooseContext, loadKubeconfigs, singleContextKubeconfig } from '../../harness/providers/existing/kubeconfig.js';
+import { SetupError } from '../../harness/common/errors.js';
+import { judgeNode } from '../../harness/cluster/existing/cluster-checks.js';
+import { checkOptIn, imageDelivery, kindClusterName, readExistingOptions } from '../../harness/cluster/existing/existing-options.js';
+import { ExistingProvider } from '../../harness/cluster/existing/existing-provider.js';
+import { pushedDigest, repositoryOf } from '../../harness/cluster/existing/images.js';
+import { chooseContext, loadKubeconfigs, singleContextKubeconfig } from '../../harness/cluster/existing/kubeconfig.js';
 
 function thrown(f: () => unknown): SetupError {
   try {

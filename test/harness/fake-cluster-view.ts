@@ -1,6 +1,6 @@
 import type * as k8s from '@kubernetes/client-node';
-import { recordFirstSeen, type ClusterView } from '../../harness/observe/recorder.js';
-import { Timeline } from '../../harness/observe/timeline.js';
+import { recordFirstSeen, type ClusterView } from '../../harness/engine/observe/recorder.js';
+import { Timeline } from '../../harness/engine/observe/timeline.js';
 
 /**
  * A ClusterView made of plain objects, for unit tests of the condition code: no cluster, no

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type GoBuild, gobuildDir, goBuild } from '../../harness/providers/local/binaries.js';
+import { type GoBuild, gobuildDir, goBuild } from '../../harness/cluster/local/binaries.js';
 
 // A real `go build` of the pause module (standard library only: no network) with a GOCACHE of its
 // own, so that it compiles the ~60 standard packages it needs (about 15 s on 2 cores) and shows progress.

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { IMAGE_DIGESTS_ENV, IMAGE_PREFIX_ENV, imageRewriteFromEnv, registryRef, rewriteImageRefs } from '../../harness/k8s/image-refs.js';
-import { readManifests } from '../../harness/k8s/manifests.js';
+import { IMAGE_DIGESTS_ENV, IMAGE_PREFIX_ENV, imageRewriteFromEnv, registryRef, rewriteImageRefs } from '../../harness/engine/k8s/image-refs.js';
+import { readManifests } from '../../harness/engine/k8s/manifests.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../../harness/config.js';
+import { repoRoot } from '../../harness/run/config.js';
 
 const INSTALL_SH = join(repoRoot(), 'install.sh');
 const REAL_TOOLS = ['bash', 'sh', 'sed', 'grep', 'dirname', 'head', 'cat'];

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@jest/globals';
-import { repoRoot } from '../../harness/config.js';
-import { JSON_SCHEMA_PATH, scenarioJsonSchema } from '../../harness/scenario/json-schema.js';
+import { repoRoot } from '../../harness/run/config.js';
+import { JSON_SCHEMA_PATH, scenarioJsonSchema } from '../../harness/engine/scenario/json-schema.js';
 
 // The committed JSON Schema must be the one the zod schema generates. To refresh it:
 //   UPDATE_SCHEMA=1 npm test -- --selectProjects unit

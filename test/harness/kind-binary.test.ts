@@ -2,10 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { goInstallArgs, kindInstallDir, parseKindVersion } from '../../harness/providers/kind/kind-binary.js';
-import { parseDockerInfo } from '../../harness/providers/kind/kind-docker.js';
-import { KindProvider } from '../../harness/providers/kind/kind-provider.js';
-import type { RunConfig } from '../../harness/config.js';
+import { goInstallArgs, kindInstallDir, parseKindVersion } from '../../harness/cluster/kind/kind-binary.js';
+import { parseDockerInfo } from '../../harness/cluster/kind/kind-docker.js';
+import { KindProvider } from '../../harness/cluster/kind/kind-provider.js';
+import type { RunConfig } from '../../harness/run/config.js';
 
 describe('kind binary', () => {
   it('is installed from its Go module into a version-keyed cache dir', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import YAML from 'yaml';
-import { CGROUP_V1_PATCH, expectedNodeNames, isValidClusterName, kindClusterConfig, needsCgroupV1Patch, newClusterName, nodeImageMinor } from '../../harness/providers/kind/kind-config.js';
-import { DEFAULT_NODE_IMAGE } from '../../harness/providers/kind/kind-version.js';
+import { CGROUP_V1_PATCH, expectedNodeNames, isValidClusterName, kindClusterConfig, needsCgroupV1Patch, newClusterName, nodeImageMinor } from '../../harness/cluster/kind/kind-config.js';
+import { DEFAULT_NODE_IMAGE } from '../../harness/cluster/kind/kind-version.js';
 
 const image = 'kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { SetupError } from '../../harness/errors.js';
-import { explainCreateFailure } from '../../harness/providers/kind/kind-errors.js';
+import { SetupError } from '../../harness/common/errors.js';
+import { explainCreateFailure } from '../../harness/cluster/kind/kind-errors.js';
 
 const image = 'kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { V1Node, V1NodeSystemInfo } from '@kubernetes/client-node';
-import { summarizeNodes } from '../../harness/providers/kind/kind-nodes.js';
+import { summarizeNodes } from '../../harness/cluster/kind/kind-nodes.js';
 
 function node(name: string, ready: 'True' | 'False' | undefined, controlPlane = false, reason = 'KubeletNotReady', message = ''): V1Node {
   return {

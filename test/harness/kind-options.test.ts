@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { SetupError } from '../../harness/errors.js';
-import { readKindOptions } from '../../harness/providers/kind/kind-options.js';
-import { DEFAULT_NODE_IMAGE, KIND_VERSION } from '../../harness/providers/kind/kind-version.js';
+import { SetupError } from '../../harness/common/errors.js';
+import { readKindOptions } from '../../harness/cluster/kind/kind-options.js';
+import { DEFAULT_NODE_IMAGE, KIND_VERSION } from '../../harness/cluster/kind/kind-version.js';
 
 describe('kind options', () => {
   it('default to one node running kind v0.32.0\'s default node image, pinned by digest', () => {

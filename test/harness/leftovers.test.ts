@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { mountsUnder } from '../../harness/providers/local/leftovers.js';
+import { mountsUnder } from '../../harness/cluster/local/leftovers.js';
 
 const mountinfo = [
   '22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/vda rw',

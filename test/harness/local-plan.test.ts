@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { SetupError } from '../../harness/errors.js';
-import { cniConflist, kubeletConfig } from '../../harness/providers/local/configs.js';
-import { allPorts, makePlan, readLocalNodeCount } from '../../harness/providers/local/plan.js';
-import { daemonOrder } from '../../harness/providers/local/processes.js';
-import { NODE_ACCESS_ENV, nodeAccessFromEnv, nodeControlAvailable } from '../../harness/providers/node-access.js';
+import { SetupError } from '../../harness/common/errors.js';
+import { cniConflist, kubeletConfig } from '../../harness/cluster/local/configs.js';
+import { allPorts, makePlan, readLocalNodeCount } from '../../harness/cluster/local/plan.js';
+import { daemonOrder } from '../../harness/cluster/local/processes.js';
+import { NODE_ACCESS_ENV, nodeAccessFromEnv, nodeControlAvailable } from '../../harness/cluster/node-access.js';
 
 const config = { stateDir: '/var/lib/probe-conformance' };
 const facts = { cgroupVersion: 1 as const, negativeOomScoreAdj: false, snapshotter: 'overlayfs' as const };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { clusterMoment, elapsedBetween, elapsedText, fitsWindow, watchMoment } from '../../harness/scenario/moments.js';
+import { clusterMoment, elapsedBetween, elapsedText, fitsWindow, watchMoment } from '../../harness/engine/scenario/moments.js';
 
 describe('moments', () => {
   const t0 = Date.parse('2026-01-01T00:00:00.000Z');

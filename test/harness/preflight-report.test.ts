@@ -4,11 +4,11 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import YAML from 'yaml';
-import { repoRoot, type ProviderName, type RunConfig } from '../../harness/config.js';
-import { describeError, PreflightError, SetupError } from '../../harness/errors.js';
-import { checkBeforeClusterWork, formatChecks, formatPreflight, preflightError, runPreflight, type MachineOptions } from '../../harness/preflight/index.js';
-import { GIB } from '../../harness/preflight/free-disk.js';
-import { checkLocalHost } from '../../harness/preflight/local-checks.js';
+import { repoRoot, type ProviderName, type RunConfig } from '../../harness/run/config.js';
+import { describeError, PreflightError, SetupError } from '../../harness/common/errors.js';
+import { checkBeforeClusterWork, formatChecks, formatPreflight, preflightError, runPreflight, type MachineOptions } from '../../harness/cluster/preflight/index.js';
+import { GIB } from '../../harness/cluster/preflight/free-disk.js';
+import { checkLocalHost } from '../../harness/cluster/preflight/local-checks.js';
 import { answeringDocker, FakeMachine, NO_DAEMON } from './fake-machine.js';
 
 const machines: FakeMachine[] = [];
@@ -144,7 +144,7 @@ describe('npm test -- --doctor', () => {
     server = undefined;
   });
 
-  const cli = join(repoRoot(), 'harness', 'cli', 'test-command.mjs');
+  const cli = join(repoRoot(), 'harness', 'run', 'cli', 'test-command.mjs');
   function doctor(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [cli, '--doctor', ...args], { env: { HOME: '/nonexistent', ...env } });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import type { ClusterView } from '../../harness/observe/recorder.js';
-import { probeLookupFor } from '../../harness/scenario/probe-lookup.js';
-import { evaluateTime } from '../../harness/scenario/time-expr.js';
+import type { ClusterView } from '../../harness/engine/observe/recorder.js';
+import { probeLookupFor } from '../../harness/engine/scenario/probe-lookup.js';
+import { evaluateTime } from '../../harness/engine/scenario/time-expr.js';
 
 function viewOf(pods: { name: string; grace?: number; probe: Record<string, number> }[]): ClusterView {
   const lastSeenPods = new Map(

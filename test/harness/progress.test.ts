@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { DockerBuildProgress } from '../../harness/docker/cli.js';
-import { DebootstrapProgress } from '../../harness/images/offline-bases.js';
-import { formatElapsed, withProgress } from '../../harness/progress.js';
-import { GoBuildProgress, isPackageLine } from '../../harness/providers/local/binaries.js';
+import { DockerBuildProgress } from '../../harness/cluster/docker/cli.js';
+import { DebootstrapProgress } from '../../harness/cluster/images/offline-bases.js';
+import { formatElapsed, withProgress } from '../../harness/cluster/process/progress.js';
+import { GoBuildProgress, isPackageLine } from '../../harness/cluster/local/binaries.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const refTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { matches } from '../../harness/expect/match.js';
-import { compileRegex, regexProblem } from '../../harness/expect/regex.js';
+import { matches } from '../../harness/engine/expect/match.js';
+import { compileRegex, regexProblem } from '../../harness/engine/expect/regex.js';
 
 describe('matches: regex dialect', () => {
   it('is JavaScript RegExp, with leading (?i) (?s) (?m) as flags', () => {

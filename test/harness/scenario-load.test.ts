@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { repoRoot } from '../../harness/config.js';
-import { discoverScenarioDirs, loadScenario, ScenarioFileError } from '../../harness/scenario/load.js';
+import { repoRoot } from '../../harness/run/config.js';
+import { discoverScenarioDirs, loadScenario, ScenarioFileError } from '../../harness/engine/scenario/load.js';
 
 // Made in beforeAll, not at load: with -t filtering out every test, neither hook runs (no leak).
 let tmp = '';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { checkTimeExpr, evaluateTime, parseDuration } from '../../harness/scenario/time-expr.js';
+import { checkTimeExpr, evaluateTime, parseDuration } from '../../harness/engine/scenario/time-expr.js';
 
 describe('time expressions', () => {
   test('durations', () => {

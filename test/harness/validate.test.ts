@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateScenarios } from '../../harness/scenario/validate.js';
+import { validateScenarios } from '../../harness/engine/scenario/validate.js';
 
 // Made in beforeAll, not at load: with -t filtering out every test, neither hook runs (no leak).
 let root = '';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { readWget } from '../../harness/scenario/steps/http.js';
+import { readWget } from '../../harness/engine/steps/http.js';
 
 // Outputs captured from busybox 1.35 wget -S against a local server.
 describe('reading busybox wget output', () => {

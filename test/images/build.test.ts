@@ -1,15 +1,15 @@
-// harness/images/build.ts: discovery of images/*/Dockerfile, naming, and build failures.
+// harness/cluster/images/build.ts: discovery of images/*/Dockerfile, naming, and build failures.
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readConfig, repoRoot } from '../../harness/config.js';
-import { dockerImageExists } from '../../harness/docker/cli.js';
-import { ensureDockerEngine } from '../../harness/docker/engine.js';
-import { SetupError } from '../../harness/errors.js';
-import { baseModeFromEnv, buildDemoImages, ImageBuildError, listDemoImages } from '../../harness/images/build.js';
-import { offlineBaseRefs } from '../../harness/images/offline-bases.js';
-import { run } from '../../harness/process/run.js';
+import { readConfig, repoRoot } from '../../harness/run/config.js';
+import { dockerImageExists } from '../../harness/cluster/docker/cli.js';
+import { ensureDockerEngine } from '../../harness/cluster/docker/engine.js';
+import { SetupError } from '../../harness/common/errors.js';
+import { baseModeFromEnv, buildDemoImages, ImageBuildError, listDemoImages } from '../../harness/cluster/images/build.js';
+import { offlineBaseRefs } from '../../harness/cluster/images/offline-bases.js';
+import { run } from '../../harness/cluster/process/run.js';
 import { BUILD_TIMEOUT_MS, describeWithDocker } from './support.js';
 
 const scratch: string[] = [];

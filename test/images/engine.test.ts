@@ -1,12 +1,12 @@
-// harness/docker/engine.ts against fake docker/dockerd/iptables executables (the real engine on
+// harness/cluster/docker/engine.ts against fake docker/dockerd/iptables executables (the real engine on
 // this machine is shared and must not be stopped). The fakes live in a temporary PATH.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SetupError } from '../../harness/errors.js';
-import { dockerdPidFile, ensureDockerEngine, stopStartedDockerEngine, type DockerEngineOptions } from '../../harness/docker/engine.js';
-import { isAlive } from '../../harness/process/daemon.js';
+import { SetupError } from '../../harness/common/errors.js';
+import { dockerdPidFile, ensureDockerEngine, stopStartedDockerEngine, type DockerEngineOptions } from '../../harness/cluster/docker/engine.js';
+import { isAlive } from '../../harness/cluster/process/daemon.js';
 
 const saved = { PATH: process.env.PATH, DOCKER_HOST: process.env.DOCKER_HOST, FAKE_STATE: process.env.FAKE_STATE };
 let root = '';

@@ -3,7 +3,7 @@
 import { expect, test } from '@jest/globals';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import { run } from '../../harness/process/run.js';
+import { run } from '../../harness/cluster/process/run.js';
 import { containerState, httpGet, imageUnderTest, logsOf, waitForExit, describeWithDocker } from './support.js';
 
 const demo = imageUnderTest('node-server');

@@ -3,11 +3,11 @@ import { request } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe } from '@jest/globals';
-import { readConfig } from '../../harness/config.js';
-import { ensureDockerEngine } from '../../harness/docker/engine.js';
-import { baseModeFromEnv, buildDemoImages, listDemoImages } from '../../harness/images/build.js';
-import { dockerUnavailable } from '../../harness/jest/run-env.js';
-import { run } from '../../harness/process/run.js';
+import { readConfig } from '../../harness/run/config.js';
+import { ensureDockerEngine } from '../../harness/cluster/docker/engine.js';
+import { baseModeFromEnv, buildDemoImages, listDemoImages } from '../../harness/cluster/images/build.js';
+import { dockerUnavailable } from '../../harness/run/jest/run-env.js';
+import { run } from '../../harness/cluster/process/run.js';
 
 // No registry here: Ryuk and the gateway-detection helper image would be pulled (see
 // /work/shared/notes/typescript-stack.md §4). Read lazily by testcontainers, so setting them here works.

@@ -1,7 +1,0 @@
-#!/usr/bin/env node
-// `npm run validate`: checks every scenario folder without Docker or a cluster (see harness/scenario/validate.ts).
-import { importTs } from '../jest/ts-loader.mjs';
-
-const { validateScenarios } = await importTs('../scenario/validate.ts');
-const { repoRoot } = await importTs('../config.ts');
-process.exit(validateScenarios(repoRoot()));

@@ -1,0 +1,38 @@
+import type { Log } from '../../common/log.js';
+
+/**
+ * Undo actions that steps register while a scenario runs (a node stop registers its start), run
+ * in reverse order when the scenario ends, whether it passed, failed or timed out. A step that
+ * undoes the action itself (a later node start) cancels the entry by its key.
+ */
+export class CleanupStack {
+  private readonly entries: { key: string; label: string; undo: () => Promise<unknown> }[] = [];
+
+  defer(key: string, label: string, undo: () => Promise<unknown>): void {
+    this.cancel(key);
+    this.entries.push({ key, label, undo });
+  }
+
+  cancel(key: string): void {
+    const i = this.entries.findIndex((e) => e.key === key);
+    if (i >= 0) this.entries.splice(i, 1);
+  }
+
+  get labels(): string[] {
+    return this.entries.map((e) => e.label);
+  }
+
+  /** Runs every undo, last registered first; returns the failures (each one still runs the rest). */
+  async runAll(log: Log): Promise<string[]> {
+    const failures: string[] = [];
+    for (const entry of this.entries.splice(0).reverse()) {
+      log(`cleanup: ${entry.label}`);
+      try {
+        await entry.undo();
+      } catch (e) {
+        failures.push(`${entry.label}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    return failures;
+  }
+}

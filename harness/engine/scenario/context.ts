@@ -1,0 +1,36 @@
+import type { Kube } from '../k8s/client.js';
+import type { Log } from '../../common/log.js';
+import type { ClusterRecorder } from '../observe/recorder.js';
+import type { NodeAccess } from '../../cluster/node-access.js';
+import type { CleanupStack } from './cleanup.js';
+import type { Moment } from './moments.js';
+import type { ProbeLookup } from './time-expr.js';
+
+/** What a step can use while a scenario runs. */
+export interface ScenarioContext {
+  kube: Kube;
+  namespace: string;
+  /** The scenario folder (manifests are relative to it). */
+  dir: string;
+  view: ClusterRecorder;
+  nodes: NodeAccess;
+  /** When each named step's fact happened (an expect's cluster timestamp) or, else, when the step completed. */
+  stepTimes: Map<string, Moment>;
+  log: Log;
+  probeLookup: ProbeLookup;
+  /** Manifest file -> file applied instead (a mutation run). */
+  manifestOverrides: Record<string, string>;
+  /** Undo actions that run when the scenario ends, however it ends (a stopped node's start). */
+  cleanup: CleanupStack;
+  /** Aborted when the scenario's timeout is reached: waiting steps stop at once. */
+  signal: AbortSignal;
+}
+
+/** What a step reports: evidence, in words, of what the cluster did. */
+export interface StepOutcome {
+  observed: string;
+  /** Measured durations worth showing in the report, e.g. {detectionSeconds: 17.2}. */
+  measured?: Record<string, number>;
+  /** When what the step waited for happened, if the cluster stamped it (a later step's `since` anchor). */
+  happened?: Moment;
+}

@@ -1,0 +1,190 @@
+import type { Kube } from '../k8s/client.js';
+import { createNamespace, deleteNamespace, namespaceName } from '../k8s/namespace.js';
+import type { Log } from '../../common/log.js';
+import { ClusterRecorder } from '../observe/recorder.js';
+import type { NodeAccess } from '../../cluster/node-access.js';
+import type { ScenarioContext, StepOutcome } from './context.js';
+import type { LoadedScenario } from './load.js';
+import { probeLookupFor } from './probe-lookup.js';
+import type { Mutation, Step } from './schema.js';
+import { waitSummary } from './step-summary.js';
+import { applyStep } from '../steps/apply.js';
+import { deleteStep } from '../steps/delete.js';
+import { execStep } from '../steps/exec.js';
+import { expectStep, holdsStep } from '../steps/expect.js';
+import { httpStep } from '../steps/http.js';
+import { logsStep } from '../steps/logs.js';
+import { nodeFileStep } from '../steps/node-file.js';
+import { nodeStep } from '../steps/node.js';
+import { CleanupStack } from './cleanup.js';
+import { watchMoment, type Moment } from './moments.js';
+import { parseDuration } from './time-expr.js';
+
+export interface StepResult {
+  index: number;
+  /** `finally` for the scenario's finally steps. */
+  phase?: 'finally';
+  kind: string;
+  name?: string;
+  claim: string;
+  ok: boolean;
+  /** Timeline ms. */
+  startedAt: number;
+  endedAt: number;
+  observed: string;
+  measured?: Record<string, number>;
+}
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  namespace: string;
+  passed: boolean;
+  error?: string;
+  durationMs: number;
+  steps: StepResult[];
+  timeline: ClusterRecorder['timeline']['entries'];
+}
+
+/** How often a long step prints that it is still waiting. */
+const PROGRESS_EVERY_MS = 30_000;
+
+export function stepKind(step: Step): string {
+  for (const k of ['apply', 'delete', 'exec', 'http', 'nodeFile', 'node', 'logs', 'expect', 'holds']) if (k in step) return k;
+  return 'unknown';
+}
+
+/** Steps that act on the cluster: what they did happened somewhere between their start and end. */
+const ACTIONS = new Set(['apply', 'delete', 'exec', 'http', 'node']);
+
+/** The moment a named step stands for, when it gives none itself (see ScenarioContext.stepTimes). */
+function anchorOf(kind: string, startedAt: number, endedAt: number): Moment {
+  return ACTIONS.has(kind) ? { lo: startedAt, hi: endedAt, source: 'watch' } : watchMoment(endedAt);
+}
+
+async function runStep(ctx: ScenarioContext, step: Step): Promise<StepOutcome> {
+  if ('apply' in step) return applyStep(ctx, step.apply, step.rejected);
+  if ('delete' in step) return deleteStep(ctx, step.delete, step.within);
+  if ('exec' in step) return execStep(ctx, step.exec, step.within);
+  if ('http' in step) return httpStep(ctx, step.http, step.within);
+  if ('nodeFile' in step) return nodeFileStep(ctx, step.nodeFile, step.within);
+  if ('node' in step) return nodeStep(ctx, step.node);
+  if ('logs' in step) return logsStep(ctx, step.logs, step.within);
+  if ('holds' in step) return holdsStep(ctx, step.holds, step.for);
+  return expectStep(ctx, step);
+}
+
+export interface RunScenarioOptions {
+  kube: Kube;
+  nodes: NodeAccess;
+  runId: string;
+  log: Log;
+  /** Called before the namespace is removed when the scenario failed: collect evidence. */
+  onFailure?: (ctx: ScenarioContext, result: ScenarioResult) => Promise<void>;
+  keepNamespace?: boolean;
+  /** Run a broken variant instead of the scenario as written. */
+  mutation?: Mutation;
+}
+
+/**
+ * Runs one scenario in a namespace of its own: records the namespace from the start, runs the
+ * steps in order (the first failing step ends them; the timeout aborts the one running), then the
+ * `finally` steps and the undo actions steps registered, however the steps ended, and removes the
+ * namespace.
+ */
+export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOptions): Promise<ScenarioResult> {
+  const namespace = namespaceName(scenario.id);
+  const started = Date.now();
+  await createNamespace(opts.kube, namespace, opts.runId);
+  const view = new ClusterRecorder(opts.kube, namespace);
+  const abort = new AbortController();
+  const ctx: ScenarioContext = {
+    kube: opts.kube,
+    namespace,
+    dir: scenario.dir,
+    view,
+    nodes: opts.nodes,
+    stepTimes: new Map(),
+    log: opts.log,
+    probeLookup: probeLookupFor(view),
+    manifestOverrides: opts.mutation?.replace ?? {},
+    cleanup: new CleanupStack(),
+    signal: abort.signal,
+  };
+  const result: ScenarioResult = { id: scenario.id, title: scenario.spec.title, namespace, passed: false, durationMs: 0, steps: [], timeline: view.timeline.entries };
+  const defaultClaim = scenario.spec.claims[0]!.id;
+  const deadline = parseDuration(scenario.spec.timeout) * 1000;
+  const total = scenario.spec.steps.length;
+
+  const runSteps = async (steps: Step[], phase?: 'finally') => {
+    for (const [index, step] of steps.entries()) {
+      const kind = stepKind(step);
+      const label = step.name ?? `${phase ? `${phase} ` : ''}${kind} #${index + 1}`;
+      const position = phase ? `${phase} step ${index + 1}/${steps.length}` : `step ${index + 1}/${total}`;
+      const startedAt = Date.now() - view.timeline.startedAt;
+      view.timeline.add('step', label, 'started');
+      opts.log(`${scenario.id}: ${position} ${label}`);
+      const base = { index, ...(phase ? { phase } : {}), kind, ...(step.name ? { name: step.name } : {}), claim: step.claim ?? defaultClaim, startedAt };
+      const heartbeat = setInterval(() => {
+        const elapsed = Math.round((Date.now() - view.timeline.startedAt - startedAt) / 1000);
+        opts.log(`${scenario.id}: ${position} ${label}: waiting for ${waitSummary(step)} (${elapsed}s)`);
+      }, PROGRESS_EVERY_MS);
+      try {
+        const outcome = await runStep(ctx, step);
+        const endedAt = Date.now() - view.timeline.startedAt;
+        if (step.name) ctx.stepTimes.set(step.name, outcome.happened ?? anchorOf(kind, startedAt, endedAt));
+        view.timeline.add('step', label, `passed: ${outcome.observed}`);
+        result.steps.push({ ...base, ok: true, endedAt, observed: outcome.observed, ...(outcome.measured ? { measured: outcome.measured } : {}) });
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        view.timeline.add('step', label, `FAILED: ${message}`);
+        result.steps.push({ ...base, ok: false, endedAt: Date.now() - view.timeline.startedAt, observed: message });
+        throw new Error(`${phase ? `${phase} ` : ''}step ${index + 1} (${label}) failed: ${message}`);
+      } finally {
+        clearInterval(heartbeat);
+      }
+    }
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  const fail = (e: unknown) => {
+    result.error ??= e instanceof Error ? e.message : String(e);
+  };
+  try {
+    await view.start();
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const reason = new Error(`scenario timeout ${scenario.spec.timeout} reached`);
+        abort.abort(reason);
+        reject(reason);
+      }, deadline);
+    });
+    // The race also ends a step that does not listen to the signal.
+    await Promise.race([runSteps(scenario.spec.steps), timedOut]);
+  } catch (e) {
+    fail(e);
+  } finally {
+    clearTimeout(timer);
+  }
+  const collectEvidence = async () => {
+    if (opts.onFailure) await opts.onFailure(ctx, result).catch((err: unknown) => opts.log(`evidence collection failed: ${String(err)}`));
+  };
+  // The evidence of a failure first, as the steps left the cluster; then, whatever happened, the
+  // finally steps (with a signal of their own) and the undo actions.
+  const stepsFailed = result.error !== undefined;
+  if (stepsFailed) await collectEvidence();
+  if (scenario.spec.finally?.length) {
+    ctx.signal = new AbortController().signal;
+    await runSteps(scenario.spec.finally, 'finally').catch(fail);
+  }
+  for (const failure of await ctx.cleanup.runAll(opts.log)) fail(new Error(`cleanup failed: ${failure}`));
+  result.passed = result.error === undefined;
+  try {
+    if (!result.passed && !stepsFailed) await collectEvidence();
+  } finally {
+    result.durationMs = Date.now() - started;
+    await view.stop();
+    if (!opts.keepNamespace) await deleteNamespace(opts.kube, namespace).catch(() => undefined);
+  }
+  return result;
+}

@@ -1,0 +1,94 @@
+import { eventually, holdsFor } from '../expect/wait.js';
+import type { Condition } from '../scenario/schema.js';
+import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
+import { clusterMoment, elapsedBetween, elapsedText, fitsWindow, watchMoment, type Moment } from '../scenario/moments.js';
+import type { Timeline, TimelineEntry } from '../observe/timeline.js';
+import { evaluateTime } from '../scenario/time-expr.js';
+
+const asList = (c: Condition | Condition[]) => (Array.isArray(c) ? c : [c]);
+
+/**
+ * When a container first ran (its startedAt), waiting up to `waitMs` for it to start: a timed
+ * step may come right after the apply that creates the pod.
+ */
+export async function containerStart(timeline: Timeline, subject: string, waitMs: number): Promise<Moment> {
+  const find = () => timeline.entries.find((e) => e.kind === 'container' && e.subject === subject && e.text === 'running' && e.clusterTime);
+  const entry =
+    find() ??
+    (await new Promise<TimelineEntry | undefined>((resolve) => {
+      const done = (e: TimelineEntry | undefined) => {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(e);
+      };
+      const timer = setTimeout(() => done(find()), waitMs);
+      const unsubscribe = timeline.onChange(() => {
+        const e = find();
+        if (e) done(e);
+      });
+    }));
+  if (!entry?.clusterTime) throw new Error(`since: container ${subject} was not seen running within ${Number((waitMs / 1000).toFixed(1))}s (this step's "within")`);
+  return clusterMoment(Date.parse(entry.clusterTime), timeline.startedAt);
+}
+
+/** The moment a timed expectation is measured from. */
+async function referenceMoment(ctx: ScenarioContext, since: string, waitMs: number): Promise<Moment> {
+  const start = /^start:([^/]+)\/(.+)$/.exec(since);
+  if (!start) {
+    const m = ctx.stepTimes.get(since);
+    if (m === undefined) throw new Error(`since: step "${since}" has not run`);
+    return m;
+  }
+  return containerStart(ctx.view.timeline, `${start[1]}/${start[2]}`, waitMs);
+}
+
+export interface ExpectSpec {
+  expect: Condition | Condition[];
+  within: string;
+  since?: string | undefined;
+  between?: [string, string] | undefined;
+}
+
+export async function expectStep(ctx: ScenarioContext, spec: ExpectSpec): Promise<StepOutcome> {
+  const conditions = asList(spec.expect);
+  if (!spec.since || !spec.between) {
+    const withinS = evaluateTime(spec.within, ctx.probeLookup);
+    const held = await eventually(ctx.view, conditions, withinS * 1000, ctx.signal);
+    // Already true at the first look: when it happened is unknown, so it cannot anchor a later step.
+    const happened = held.at !== undefined && !held.atFirstCheck ? clusterMoment(held.at, ctx.view.timeline.startedAt) : undefined;
+    return { observed: held.observed, ...(happened ? { happened } : {}) };
+  }
+  const ref = await referenceMoment(ctx, spec.since, evaluateTime(spec.within, ctx.probeLookup) * 1000);
+  const min = evaluateTime(spec.between[0], ctx.probeLookup);
+  const max = evaluateTime(spec.between[1], ctx.probeLookup);
+  const now = Date.now() - ctx.view.timeline.startedAt;
+  const held = await eventually(ctx.view, conditions, Math.max(0, ref.hi + max * 1000 - now) + 1_000, ctx.signal);
+  // Measured on the cluster's own timestamps when every condition has one (events, pod conditions),
+  // else on when the watch delivered the change.
+  const happened = held.at !== undefined ? clusterMoment(held.at, ctx.view.timeline.startedAt) : watchMoment(held.t);
+  const elapsed = elapsedBetween(ref, happened);
+  const clock = happened.source === 'cluster' ? 'cluster timestamps' : 'seen by watch';
+  const window = `[${min.toFixed(1)}s, ${max.toFixed(1)}s] after ${spec.since}`;
+  if (held.atFirstCheck && elapsed.hi >= min) {
+    // It happened at some unknown moment before this step began: the lower bound cannot be proven.
+    throw new Error(
+      `already true when this timed step began (${elapsedText(elapsed)} after ${spec.since}), so when it happened cannot be measured; ` +
+        `start the timed step before it can happen (e.g. right after the step it is measured from): ${held.observed}`,
+    );
+  }
+  if (!fitsWindow(elapsed, min, max)) {
+    throw new Error(`happened ${elapsedText(elapsed)} after ${spec.since} (${clock}), outside ${window}: ${held.observed}`);
+  }
+  const seconds = Number(((elapsed.lo + elapsed.hi) / 2).toFixed(1));
+  return {
+    observed: `${held.observed} — ${elapsedText(elapsed)} after ${spec.since} (${clock}), within ${window}`,
+    measured: { seconds, min, max, uncertainty: Number(((elapsed.hi - elapsed.lo) / 2).toFixed(1)) },
+    happened,
+  };
+}
+
+export async function holdsStep(ctx: ScenarioContext, conditions: Condition | Condition[], forExpr: string): Promise<StepOutcome> {
+  const seconds = evaluateTime(forExpr, ctx.probeLookup);
+  const held = await holdsFor(ctx.view, asList(conditions), seconds * 1000, ctx.signal);
+  return { observed: held.observed, measured: { heldSeconds: seconds } };
+}

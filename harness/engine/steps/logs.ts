@@ -1,0 +1,37 @@
+import { describeMatcher, matches } from '../expect/match.js';
+import type { Matcher } from '../scenario/schema.js';
+import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
+import { containerOf } from './exec.js';
+import { retryWithin } from './retry.js';
+
+export interface LogsSpec {
+  pod: string;
+  container?: string | undefined;
+  previous: boolean;
+  expect: Matcher;
+}
+
+/**
+ * Logs reach the runtime's log file a moment after what they describe (the kubelet can report a
+ * probe's failure before the app's own line about that request is written), so a logs step
+ * re-reads for this long unless it says otherwise.
+ */
+export const LOGS_DEFAULT_WITHIN = '10s';
+
+/** A container's log (or the previous container's, like kubectl logs --previous) must match. */
+export async function logsStep(ctx: ScenarioContext, spec: LogsSpec, within = LOGS_DEFAULT_WITHIN): Promise<StepOutcome> {
+  const container = containerOf(ctx, spec.pod, spec.container);
+  const outcome = await retryWithin(within, async () => {
+    let text: string;
+    try {
+      text = String(await ctx.kube.core.readNamespacedPodLog({ name: spec.pod, namespace: ctx.namespace, container, previous: spec.previous }));
+    } catch (e) {
+      return { ok: false, seen: `no log (${(e as Error).message.split('\n')[0]})` };
+    }
+    const lines = text.trimEnd().split('\n');
+    return { ok: matches(spec.expect, text), seen: `${lines.length} line(s), last: ${JSON.stringify(lines.at(-1)?.slice(0, 160) ?? '')}` };
+  }, ctx.signal);
+  const what = `${spec.previous ? 'previous ' : ''}log of ${spec.pod}/${container}`;
+  if (!outcome.ok) throw new Error(`${what}: ${outcome.seen}, want ${describeMatcher(spec.expect)}`);
+  return { observed: `${what}: ${outcome.seen}` };
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { readConfig } from '../config.js';
+import { ensureDockerEngine } from '../../cluster/docker/engine.js';
+import { describeError } from '../../common/errors.js';
+import { buildDemoImages, imageBaseMode } from '../../cluster/images/build.js';
+import { consoleLog } from '../../common/log.js';
+import { killAllRunning } from '../../cluster/process/run.js';
+import { checkBeforeClusterWork, PreflightFailed } from '../../cluster/preflight/index.js';
+import { createProvider } from '../../cluster/create.js';
+import { RUN_ENV, type SetupStage } from './run-env.js';
+import { recordSetupFailure, SETUP_FAILURE_FILE } from './setup-failure.js';
+import { stopEverything, type SetupState } from './shutdown.js';
+
+function onInterrupt(state: SetupState): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      const log = consoleLog('interrupt');
+      log(`${signal}: stopping${state.config.keepCluster ? ' (the cluster is kept: PROBE_KEEP_CLUSTER)' : ' the cluster'}...`);
+      killAllRunning();
+      const down = state.config.keepCluster ? Promise.resolve() : stopEverything(state, log);
+      void down.catch((e: unknown) => log(describeError(e))).finally(() => process.exit(130));
+    });
+  }
+}
+
+/**
+ * Brings up everything the scenarios need, once per run: the preflight checks, Docker, the
+ * cluster, the demo images and their loading into it. A failure does not stop the run: it is
+ * recorded once (setup-failure.ts) and the scenarios are reported as not run, so unit and image
+ * tests still report.
+ */
+export default async function globalSetup(): Promise<void> {
+  const log = consoleLog('setup');
+  const config = readConfig();
+  const state: SetupState = { config };
+  globalThis.__probeSetup = state;
+  onInterrupt(state);
+  rmSync(join(config.reportsDir, 'scenarios'), { recursive: true, force: true });
+  for (const stale of ['mutations', 'node-logs', 'kind-logs', SETUP_FAILURE_FILE]) rmSync(join(config.reportsDir, stale), { recursive: true, force: true });
+  mkdirSync(config.reportsDir, { recursive: true });
+  const started = Date.now();
+  // Set by global setup for the workers; a value inherited from the shell must not leak into this run.
+  for (const inherited of ['PROBE_IMAGE_PREFIX', 'PROBE_IMAGE_DIGESTS', RUN_ENV.setupError, RUN_ENV.setupStage, RUN_ENV.noDocker]) delete process.env[inherited];
+  let stage: SetupStage = 'preflight';
+  try {
+    await checkBeforeClusterWork(config, log);
+    stage = 'docker';
+    await ensureDockerEngine(log);
+    // The cluster first: a provider that refuses (the existing provider's opt-in, a missing kind)
+    // says so before minutes of image building.
+    stage = 'cluster';
+    const provider = createProvider(config);
+    state.provider = provider;
+    const cluster = await provider.up(log);
+    stage = 'images';
+    // Checked by the preflight (an unknown value is one of its problems), so a mode by now.
+    const baseMode = imageBaseMode(config.provider);
+    if (typeof baseMode !== 'string') throw new Error(`unreachable: PROBE_IMAGE_BASES=${baseMode.invalid} passed the preflight`);
+    const images = await buildDemoImages({ baseMode, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log });
+    await provider.loadImages(images, log);
+    process.env[RUN_ENV.kubeconfig] = cluster.kubeconfig;
+    process.env[RUN_ENV.runId] = randomBytes(4).toString('hex');
+    process.env[RUN_ENV.nodes] = cluster.nodes.join(',');
+    process.env[RUN_ENV.kubernetesVersion] = cluster.kubernetesVersion;
+    process.env[RUN_ENV.provider] = cluster.provider;
+    log(`cluster ready (${cluster.provider}, Kubernetes ${cluster.kubernetesVersion}, ${cluster.nodes.length} node(s)) in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+  } catch (e) {
+    recordSetupFailure(config, stage, e, { unavailable: stage === 'docker' || (e instanceof PreflightFailed && !e.dockerUsable) });
+  }
+}

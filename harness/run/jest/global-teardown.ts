@@ -1,0 +1,70 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readConfig } from '../config.js';
+import { stopStartedDockerEngine } from '../../cluster/docker/engine.js';
+import { describeError } from '../../common/errors.js';
+import { writeClaimsReport } from '../../engine/report/claims.js';
+import { consoleLog } from '../../common/log.js';
+import { nodeControlAvailable } from '../../cluster/node-access.js';
+import { stopEverything } from './shutdown.js';
+import { readRunEnv, RUN_ENV } from './run-env.js';
+
+/** Scenarios whose result.json says they failed. */
+function failedScenarios(reportsDir: string): string[] {
+  const root = join(reportsDir, 'scenarios');
+  if (!existsSync(root)) return [];
+  return readdirSync(root).filter((id) => {
+    try {
+      return (JSON.parse(readFileSync(join(root, id, 'result.json'), 'utf8')) as { passed?: boolean }).passed === false;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function nodeCount(): number {
+  const env = readRunEnv();
+  return 'nodes' in env && env.nodes.length ? env.nodes.length : 1;
+}
+
+/** Writes the per-claim report, then stops the cluster (unless PROBE_KEEP_CLUSTER is set). */
+export default async function globalTeardown(): Promise<void> {
+  const state = globalThis.__probeSetup;
+  const log = consoleLog('teardown');
+  if (state) {
+    try {
+      const file = writeClaimsReport(state.config.repoRoot, state.config.reportsDir, {
+        kubernetesVersion: process.env[RUN_ENV.kubernetesVersion] ?? 'unknown',
+        provider: process.env[RUN_ENV.provider] ?? state.config.provider,
+        cluster: { nodes: nodeCount(), nodeControl: nodeControlAvailable() },
+        ...(process.env[RUN_ENV.setupError] ? { noCluster: process.env[RUN_ENV.setupError]!.split('\n')[0]! } : {}),
+      });
+      log(`claims report: ${file}`);
+    } catch (e) {
+      log(`could not write the claims report: ${describeError(e)}`);
+    }
+  }
+  if (!state) {
+    // No global setup ran (e.g. only the image tests): stop a dockerd this suite started for them.
+    if (!readConfig().keepCluster) await stopStartedDockerEngine(log).catch((e: unknown) => log(`could not stop dockerd: ${describeError(e)}`));
+    return;
+  }
+  const clusterFailed = process.env[RUN_ENV.setupStage] === 'cluster' || process.env[RUN_ENV.setupStage] === 'images';
+  if (state.provider && (clusterFailed || failedScenarios(state.config.reportsDir).length)) {
+    // Node-level evidence (kubelet, runtime; `kind export logs` for kind) once for the whole run.
+    const dir = join(state.config.reportsDir, 'node-logs');
+    await state.provider.collectNodeLogs(dir).then(
+      () => log(`${clusterFailed ? 'setup' : 'a scenario'} failed: node logs in ${dir}`),
+      (e: unknown) => log(`could not collect node logs: ${describeError(e).split('\n')[0]}`),
+    );
+  }
+  if (state.config.keepCluster && state.config.provider !== 'existing') {
+    if (state.provider) log(`cluster kept (PROBE_KEEP_CLUSTER): KUBECONFIG=${process.env[RUN_ENV.kubeconfig]}`);
+    return;
+  }
+  try {
+    await stopEverything(state, log);
+  } catch (e) {
+    log(`could not stop the cluster cleanly: ${describeError(e)}`);
+  }
+}

@@ -1,0 +1,32 @@
+import type { RunConfig } from '../config.js';
+import { stopStartedDockerEngine } from '../../cluster/docker/engine.js';
+import type { Log } from '../../common/log.js';
+import type { ClusterProvider } from '../../cluster/provider.js';
+
+/** What global setup started, shared with global teardown and the Ctrl-C handler (same process). */
+export interface SetupState {
+  provider?: ClusterProvider;
+  config: RunConfig;
+  /** The teardown under way, once started (it runs once however many callers ask for it). */
+  stopping?: Promise<void>;
+}
+declare global {
+  // eslint-disable-next-line no-var
+  var __probeSetup: SetupState | undefined;
+}
+
+/**
+ * Stops the cluster, then a Docker engine this suite started (its pid file says so: started by
+ * global setup, by an image test, or by an earlier run that kept it); never one started otherwise.
+ */
+export function stopEverything(state: SetupState, log: Log): Promise<void> {
+  // Ctrl-C reaches both the interrupt handler and Jest's global teardown: they share one teardown.
+  state.stopping ??= (async () => {
+    try {
+      await state.provider?.down(log);
+    } finally {
+      await stopStartedDockerEngine(log);
+    }
+  })();
+  return state.stopping;
+}
