@@ -2,9 +2,9 @@ import { basename, join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { readConfig, repoRoot } from '../harness/run/config.js';
 import { connect } from '../harness/engine/k8s/client.js';
-import { readRunEnv } from '../harness/run/jest/run-env.js';
+import { clusterOfRun, type ClusterHandle } from '../harness/run/run-handle.js';
 import { consoleLog } from '../harness/common/log.js';
-import { nodeAccessFromEnv, nodeControlAvailable } from '../harness/cluster/node-access.js';
+import { nodeAccessFor } from '../harness/cluster/node-access.js';
 import { collectEvidence, writeResult } from '../harness/engine/report/evidence.js';
 import { discoverScenarioDirs, loadScenario, type LoadedScenario } from '../harness/engine/scenario/load.js';
 import { ClusterLock, disruptsCluster } from '../harness/engine/scenario/cluster-lock.js';
@@ -15,7 +15,7 @@ import { parseDuration } from '../harness/engine/scenario/time-expr.js';
 // Every folder under scenarios/ is one test. A folder whose scenario.yaml is invalid is a
 // failing test that names the file, the field and the problem.
 const config = readConfig();
-const env = readRunEnv();
+const env = clusterOfRun(config.reportsDir);
 const dirs = discoverScenarioDirs(join(repoRoot(), 'scenarios'));
 // A scenario that stops a node runs alone; the time spent waiting for that is not its own.
 const lock = new ClusterLock();
@@ -29,6 +29,11 @@ async function withCluster<T>(id: string, exclusive: boolean, fn: () => Promise<
   } finally {
     release();
   }
+}
+
+/** What a scenario run needs of this run's cluster (from the run handle). */
+function onCluster(cluster: ClusterHandle) {
+  return { kube: connect(cluster.kubeconfig), nodes: nodeAccessFor(cluster.nodeAccess), ...(cluster.images ? { images: cluster.images } : {}) };
 }
 
 function tryLoad(dir: string): LoadedScenario | Error {
@@ -62,7 +67,7 @@ describe('scenarios', () => {
     }
     const claims = loaded.spec.claims.map((c) => `${c.id} ${c.verdict}`).join(', ');
     const title = `${loaded.id}: ${loaded.spec.title} [${claims}]`;
-    const unmet = 'setupError' in env ? 'no cluster (see the cluster setup test)' : unmetNeeds(loaded.spec, { nodes: env.nodes.length, nodeControl: nodeControlAvailable() });
+    const unmet = 'setupError' in env ? 'no cluster (see the cluster setup test)' : unmetNeeds(loaded.spec, { nodes: env.cluster.nodes.length, nodeControl: env.cluster.nodeControl });
     if (unmet) {
       // Reported as skipped (never passed), and as "not run" with this reason in reports/claims.md.
       test.skip(`${title} (not run: ${unmet})`, () => undefined);
@@ -77,7 +82,7 @@ describe('scenarios', () => {
           async () => {
             if ('setupError' in env) throw new Error('unreachable: no cluster');
             const result = await withCluster(loaded.id, exclusive, () =>
-              runScenario(loaded, { kube: connect(env.kubeconfig), nodes: nodeAccessFromEnv(), runId: env.runId, log: consoleLog(`${loaded.id} mutated`), mutation }),
+              runScenario(loaded, { ...onCluster(env.cluster), runId: env.runId, log: consoleLog(`${loaded.id} mutated`), mutation }),
             );
             const id = `${loaded.id}--mutation-${mutation.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
             writeResult(join(config.reportsDir, 'mutations'), { ...result, id });
@@ -92,14 +97,12 @@ describe('scenarios', () => {
       title,
       async () => {
         if ('setupError' in env) throw new Error('unreachable: no cluster');
-        const kube = connect(env.kubeconfig);
         const result = await withCluster(loaded.id, exclusive, () =>
           runScenario(loaded, {
-            kube,
-            nodes: nodeAccessFromEnv(),
+            ...onCluster(env.cluster),
             runId: env.runId,
             log: consoleLog(loaded.id),
-            onFailure: (ctx, r) => collectEvidence(ctx, r, config.reportsDir),
+            onFailure: (ctx, r) => collectEvidence(ctx, r, config.reportsDir, env.cluster.kubeletLogFiles),
           }),
         );
         writeResult(config.reportsDir, result);

@@ -1,6 +1,11 @@
+import type { ImageRewrite } from '../engine/cluster-access.js';
+import type { Log } from '../common/log.js';
+import type { NodeAccessSpec } from './node-access.js';
+
 /**
  * A cluster provider brings up (or attaches to) a cluster with a real kubelet, loads the demo
- * images into its container runtime, and tears it down. The scenarios only see a kubeconfig.
+ * images into its container runtime, and tears it down. What it returns is written once into the
+ * run handle (harness/run/run-handle.ts) for the test workers.
  */
 export interface Cluster {
   /** Path of a kubeconfig whose current context is this cluster. */
@@ -10,18 +15,26 @@ export interface Cluster {
   /** e.g. v1.34.4 */
   kubernetesVersion: string;
   provider: string;
+  /** The nodes' container runtime, e.g. containerd 1.6.20, where the provider knows it. */
+  runtime?: string;
+  nodeAccess: NodeAccessSpec;
+  /** Kubelet log files on this machine, quoted in a failed scenario's evidence (local provider). */
+  kubeletLogFiles?: string[];
+}
+
+/** How scenario manifests must name the demo images after loadImages (a registry), if not as built. */
+export interface LoadedImages {
+  rewrite?: ImageRewrite;
 }
 
 export interface ClusterProvider {
   readonly name: string;
   /** Brings the cluster up and waits until every node is Ready. */
-  up(log: (line: string) => void): Promise<Cluster>;
+  up(log: Log): Promise<Cluster>;
   /** Makes locally built Docker images available to the cluster's runtime. */
-  loadImages(images: string[], log: (line: string) => void): Promise<void>;
-  /** Reads a file on a node (hostPath side effects, e.g. a preStop hook's output). */
-  readNodeFile(node: string, path: string): Promise<string>;
+  loadImages(images: string[], log: Log): Promise<LoadedImages>;
   /** Copies node-level logs (kubelet, runtime) into dir, for failure reports. */
   collectNodeLogs(dir: string): Promise<void>;
   /** Stops the cluster and removes what it created. Safe to call twice and after a failed up(). */
-  down(log: (line: string) => void): Promise<void>;
+  down(log: Log): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { IMAGE_DIGESTS_ENV, IMAGE_PREFIX_ENV, imageRewriteFromEnv, registryRef, rewriteImageRefs } from '../../harness/engine/k8s/image-refs.js';
+import { registryRef, rewriteImageRefs } from '../../harness/engine/k8s/image-refs.js';
 import { readManifests } from '../../harness/engine/k8s/manifests.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -72,52 +72,19 @@ describe('rewriteImageRefs', () => {
   });
 });
 
-describe('imageRewriteFromEnv', () => {
-  it('is undefined without PROBE_IMAGE_PREFIX', () => {
-    expect(imageRewriteFromEnv({})).toBeUndefined();
-    expect(imageRewriteFromEnv({ [IMAGE_PREFIX_ENV]: '  ' })).toBeUndefined();
-  });
-
-  it('reads the registry and the digests', () => {
-    expect(imageRewriteFromEnv({ [IMAGE_PREFIX_ENV]: 'localhost:5000/' })).toEqual({ registry: 'localhost:5000' });
-    expect(imageRewriteFromEnv({ [IMAGE_PREFIX_ENV]: 'r', [IMAGE_DIGESTS_ENV]: JSON.stringify({ 'probe-conformance/x:1': DIGEST }) })).toEqual({
-      registry: 'r',
-      digests: { 'probe-conformance/x:1': DIGEST },
-    });
-  });
-
-  it('refuses digests that are not sha256 digests', () => {
-    expect(() => imageRewriteFromEnv({ [IMAGE_PREFIX_ENV]: 'r', [IMAGE_DIGESTS_ENV]: '{"x":"latest"}' })).toThrow(IMAGE_DIGESTS_ENV);
-    expect(() => imageRewriteFromEnv({ [IMAGE_PREFIX_ENV]: 'r', [IMAGE_DIGESTS_ENV]: 'nope' })).toThrow(IMAGE_DIGESTS_ENV);
-  });
-});
-
 describe('readManifests with a registry', () => {
   let dir: string;
-  const saved = { prefix: process.env[IMAGE_PREFIX_ENV], digests: process.env[IMAGE_DIGESTS_ENV] };
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'image-refs-test-'));
   });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-    for (const [name, value] of [
-      [IMAGE_PREFIX_ENV, saved.prefix],
-      [IMAGE_DIGESTS_ENV, saved.digests],
-    ] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('rewrites the images of every document when PROBE_IMAGE_PREFIX is set, and not otherwise', () => {
+  it('rewrites the images of every document when the run has a registry, and not otherwise', () => {
     const file = join(dir, 'pod.yaml');
     writeFileSync(file, 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: probe-conformance/nginx:1\n    imagePullPolicy: Never\n');
-    delete process.env[IMAGE_PREFIX_ENV];
-    delete process.env[IMAGE_DIGESTS_ENV];
     const plain = readManifests(file, 'ns') as unknown as (typeof pod)[];
     expect(plain[0]!.spec.containers[0]).toEqual({ name: 'c', image: 'probe-conformance/nginx:1', imagePullPolicy: 'Never' });
-    process.env[IMAGE_PREFIX_ENV] = 'localhost:5000';
-    const [rewritten] = readManifests(file, 'ns') as unknown as (typeof pod)[];
+    const [rewritten] = readManifests(file, 'ns', { registry: 'localhost:5000' }) as unknown as (typeof pod)[];
     expect(rewritten!.spec.containers[0]).toEqual({ name: 'c', image: 'localhost:5000/probe-conformance/nginx:1', imagePullPolicy: 'IfNotPresent' });
     expect(rewritten!.metadata).toEqual({ name: 'p', namespace: 'ns' });
   });

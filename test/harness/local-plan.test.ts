@@ -4,7 +4,7 @@ import { SetupError } from '../../harness/common/errors.js';
 import { cniConflist, kubeletConfig } from '../../harness/cluster/local/configs.js';
 import { allPorts, makePlan, readLocalNodeCount } from '../../harness/cluster/local/plan.js';
 import { daemonOrder } from '../../harness/cluster/local/processes.js';
-import { NODE_ACCESS_ENV, nodeAccessFromEnv, nodeControlAvailable } from '../../harness/cluster/node-access.js';
+import { nodeAccessFor, nodeControlAvailable } from '../../harness/cluster/node-access.js';
 
 const config = { stateDir: '/var/lib/probe-conformance' };
 const facts = { cgroupVersion: 1 as const, negativeOomScoreAdj: false, snapshotter: 'overlayfs' as const };
@@ -60,26 +60,17 @@ describe('local plan', () => {
 });
 
 describe('local node control', () => {
-  const saved = process.env[NODE_ACCESS_ENV];
-  afterEach(() => {
-    if (saved === undefined) delete process.env[NODE_ACCESS_ENV];
-    else process.env[NODE_ACCESS_ENV] = saved;
-  });
+  const kubelet = { command: '/bin/false', args: ['--config=/x'], pidFile: '/nonexistent/kubelet.pid', logFile: '/dev/null', healthz: 'http://127.0.0.1:1/healthz' };
 
   it('is offered only when the provider lists nodes to control', () => {
-    process.env[NODE_ACCESS_ENV] = JSON.stringify({ kind: 'local' });
-    expect(nodeControlAvailable()).toBe(false);
-    expect(nodeAccessFromEnv().control).toBeUndefined();
-    const kubelet = { command: '/bin/false', args: ['--config=/x'], pidFile: '/nonexistent/kubelet.pid', logFile: '/dev/null', healthz: 'http://127.0.0.1:1/healthz' };
-    process.env[NODE_ACCESS_ENV] = JSON.stringify({ kind: 'local', control: { 'probe-node-2': kubelet } });
-    expect(nodeControlAvailable()).toBe(true);
-    expect(nodeAccessFromEnv().control).toBeDefined();
+    expect(nodeControlAvailable({ kind: 'local' })).toBe(false);
+    expect(nodeAccessFor({ kind: 'local' }).control).toBeUndefined();
+    expect(nodeControlAvailable({ kind: 'local', control: { 'probe-node-2': kubelet } })).toBe(true);
+    expect(nodeAccessFor({ kind: 'local', control: { 'probe-node-2': kubelet } }).control).toBeDefined();
   });
 
   it('refuses unknown nodes and a stop of a kubelet that does not run', async () => {
-    const kubelet = { command: '/bin/false', args: ['--config=/x'], pidFile: '/nonexistent/kubelet.pid', logFile: '/dev/null', healthz: 'http://127.0.0.1:1/healthz' };
-    process.env[NODE_ACCESS_ENV] = JSON.stringify({ kind: 'local', control: { 'probe-node-2': kubelet } });
-    const control = nodeAccessFromEnv().control!;
+    const control = nodeAccessFor({ kind: 'local', control: { 'probe-node-2': kubelet } }).control!;
     await expect(control('elsewhere', 'stop')).rejects.toThrow(/not one the local provider can stop/);
     await expect(control('probe-node-2', 'stop')).rejects.toThrow(/not running/);
   });

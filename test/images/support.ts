@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe } from '@jest/globals';
 import { readConfig } from '../../harness/run/config.js';
 import { ensureDockerEngine } from '../../harness/cluster/docker/engine.js';
 import { baseModeFromEnv, buildDemoImages, listDemoImages } from '../../harness/cluster/images/build.js';
-import { dockerUnavailable } from '../../harness/run/jest/run-env.js';
+import { dockerUnavailable as dockerUnavailableIn } from '../../harness/run/run-handle.js';
 import { run } from '../../harness/cluster/process/run.js';
 
 // No registry here: Ryuk and the gateway-detection helper image would be pulled (see
@@ -18,6 +18,7 @@ process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
  * `describe` for tests that need a Docker engine, or `describe.skip` when the run's global setup
  * found none: that is reported once there ("cluster setup"), not again by every image test.
  */
+const dockerUnavailable = () => dockerUnavailableIn(readConfig().reportsDir);
 export const describeWithDocker = dockerUnavailable() ? describe.skip : describe;
 
 /** Cold offline base images take a few minutes on a busy 2-core machine. */

@@ -15,6 +15,8 @@ export const EXISTING_ENV = {
   registry: 'PROBE_IMAGE_REGISTRY',
   /** 1: the demo images are already in every node's runtime; neither push nor load them. */
   imagesPreloaded: 'PROBE_IMAGES_PRELOADED',
+  /** JSON: how the run reaches the nodes ({"kind":"local"} when this machine is the only node). */
+  nodeAccess: 'PROBE_NODE_ACCESS',
 } as const;
 
 export interface ExistingOptions {

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunConfig } from '../../run/config.js';
 import { SetupError } from '../../common/errors.js';
-import { IMAGE_DIGESTS_ENV, IMAGE_PREFIX_ENV } from '../../engine/k8s/image-refs.js';
 import type { Log } from '../../common/log.js';
 import { run } from '../process/run.js';
 import { ensureKind } from '../kind/kind-binary.js';
-import { NODE_ACCESS_ENV, nodeAccessFromEnv, type NodeAccessSpec } from '../node-access.js';
-import type { Cluster, ClusterProvider } from '../provider.js';
+import type { NodeAccessSpec } from '../node-access.js';
+import type { Cluster, ClusterProvider, LoadedImages } from '../provider.js';
 import { checkPermissions, waitForUsableNode } from './cluster-checks.js';
 import { checkOptIn, EXISTING_ENV, imageDelivery, kindClusterName, readExistingOptions, type ImageDelivery } from './existing-options.js';
 import { kindLoad, pushImages } from './images.js';
@@ -27,7 +26,6 @@ export class ExistingProvider implements ClusterProvider {
   private delivery?: ImageDelivery;
   /** The kind CLI, once found (kind-* contexts). */
   private kind?: string;
-  private readonly setVariables = new Set<string>();
   private readonly removeOnExit = (): void => this.removeTempDir();
 
   constructor(
@@ -60,33 +58,25 @@ export class ExistingProvider implements ClusterProvider {
     const versions = [...new Set(usable.map((v) => v.kubeletVersion ?? 'unknown'))];
     if (versions.length > 1) log(`the nodes run different kubelet versions (${versions.join(', ')}); reporting ${versions[0]}`);
 
-    this.setEnv(NODE_ACCESS_ENV, JSON.stringify(nodeAccess));
-    if (delivery.kind === 'registry') this.setEnv(IMAGE_PREFIX_ENV, delivery.registry);
-    else this.unsetEnv(IMAGE_PREFIX_ENV);
-    this.unsetEnv(IMAGE_DIGESTS_ENV);
-    return { kubeconfig, nodes: usable.map((v) => v.name), kubernetesVersion: versions[0] ?? 'unknown', provider: this.name };
+    return { kubeconfig, nodes: usable.map((v) => v.name), kubernetesVersion: versions[0] ?? 'unknown', provider: this.name, nodeAccess };
   }
 
-  async loadImages(images: string[], log: Log): Promise<void> {
+  async loadImages(images: string[], log: Log): Promise<LoadedImages> {
     const delivery = this.delivery;
     if (!delivery) throw new Error('loadImages before up()');
-    if (images.length === 0) return;
+    if (images.length === 0) return delivery.kind === 'registry' ? { rewrite: { registry: delivery.registry } } : {};
     switch (delivery.kind) {
       case 'registry': {
         const digests = await pushImages(delivery.registry, images, log);
-        this.setEnv(IMAGE_DIGESTS_ENV, JSON.stringify(digests));
-        return;
+        return { rewrite: { registry: delivery.registry, digests } };
       }
       case 'kind':
-        return kindLoad(await this.kindPath(log), delivery.cluster, images, log);
+        await kindLoad(await this.kindPath(log), delivery.cluster, images, log);
+        return {};
       case 'preloaded':
         log(`not loading the images (${EXISTING_ENV.imagesPreloaded}): every node must already have ${images.join(' ')}`);
-        return;
+        return {};
     }
-  }
-
-  async readNodeFile(node: string, path: string): Promise<string> {
-    return nodeAccessFromEnv().readFile(node, path);
   }
 
   async collectNodeLogs(dir: string): Promise<void> {
@@ -111,13 +101,11 @@ export class ExistingProvider implements ClusterProvider {
     );
   }
 
-  /** Removes the temporary kubeconfig and the variables up() set; the cluster itself is left as it was. */
+  /** Removes the temporary kubeconfig; the cluster itself is left as it was. */
   async down(log: Log): Promise<void> {
     if (this.tempDir) log(`leaving the cluster of context ${this.context} as it was; removing the run's kubeconfig copy`);
     this.removeTempDir();
     process.removeListener('exit', this.removeOnExit);
-    for (const name of this.setVariables) delete process.env[name];
-    this.setVariables.clear();
   }
 
   /**
@@ -127,7 +115,7 @@ export class ExistingProvider implements ClusterProvider {
    * must not stop or start the nodes of a cluster it does not own (see node-access.ts).
    */
   private nodeAccessSpec(context: string): NodeAccessSpec | { kind: 'docker'; control: false } {
-    const given = this.env[NODE_ACCESS_ENV];
+    const given = this.env[EXISTING_ENV.nodeAccess];
     if (given) {
       let spec: NodeAccessSpec | undefined;
       try {
@@ -136,7 +124,7 @@ export class ExistingProvider implements ClusterProvider {
         /* reported below */
       }
       if (spec?.kind === 'local' || spec?.kind === 'docker' || (spec?.kind === 'none' && typeof spec.reason === 'string')) return spec;
-      throw new SetupError(`${NODE_ACCESS_ENV}=${given} is not a node access spec`, `unset it, or set {"kind":"local"}, {"kind":"docker"} or {"kind":"none","reason":"..."}`);
+      throw new SetupError(`${EXISTING_ENV.nodeAccess}=${given} is not a node access spec`, `unset it, or set {"kind":"local"}, {"kind":"docker"} or {"kind":"none","reason":"..."}`);
     }
     if (kindClusterName(context) !== undefined) return { kind: 'docker', control: false };
     return { kind: 'none', reason: `the nodes of the existing cluster (context ${context}) are not reachable from this run` };
@@ -146,15 +134,6 @@ export class ExistingProvider implements ClusterProvider {
   private async kindPath(log: Log): Promise<string> {
     this.kind ??= (await ensureKind(this.config.cacheDir, log)).path;
     return this.kind;
-  }
-
-  private setEnv(name: string, value: string): void {
-    process.env[name] = value;
-    this.setVariables.add(name);
-  }
-
-  private unsetEnv(name: string): void {
-    delete process.env[name];
   }
 
   private removeTempDir(): void {

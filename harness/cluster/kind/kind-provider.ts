@@ -6,8 +6,8 @@ import { LineTail } from '../docker/cli.js';
 import { SetupError } from '../../common/errors.js';
 import type { Log } from '../../common/log.js';
 import { run } from '../process/run.js';
-import { NODE_ACCESS_ENV, type NodeAccessSpec } from '../node-access.js';
-import type { Cluster, ClusterProvider } from '../provider.js';
+import type { NodeAccessSpec } from '../node-access.js';
+import type { Cluster, ClusterProvider, LoadedImages } from '../provider.js';
 import { ensureKind, type KindBinary } from './kind-binary.js';
 import { expectedNodeNames, kindClusterConfig, needsCgroupV1Patch, newClusterName } from './kind-config.js';
 import { checkDocker, clusterContainers, removeClusterContainers } from './kind-docker.js';
@@ -111,12 +111,11 @@ export class KindProvider implements ClusterProvider {
     log(`${state.names.join(', ')} Ready (Kubernetes ${state.kubeletVersion}) ${((Date.now() - started) / 1000).toFixed(1)}s after kind create began`);
     if (this.config.keepCluster) log(`PROBE_KEEP_CLUSTER: the cluster is kept after the run; remove it with: ${kind.path} delete cluster --name ${this.clusterName}`);
     const access: NodeAccessSpec = { kind: 'docker' };
-    process.env[NODE_ACCESS_ENV] = JSON.stringify(access);
-    return { kubeconfig: this.kubeconfig, nodes: state.names, kubernetesVersion: state.kubeletVersion, provider: this.name };
+    return { kubeconfig: this.kubeconfig, nodes: state.names, kubernetesVersion: state.kubeletVersion, provider: this.name, nodeAccess: access };
   }
 
-  async loadImages(images: string[], log: Log): Promise<void> {
-    if (images.length === 0) return;
+  async loadImages(images: string[], log: Log): Promise<LoadedImages> {
+    if (images.length === 0) return {};
     const kind = this.requireKind();
     log(`loading ${images.length} image(s) into ${this.clusterName}: ${images.join(' ')}`);
     const started = Date.now();
@@ -130,10 +129,7 @@ export class KindProvider implements ClusterProvider {
       );
     }
     log(`loaded the images in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  }
-
-  async readNodeFile(node: string, path: string): Promise<string> {
-    return (await run('docker', ['exec', node, 'cat', path], { timeoutMs: 60_000 })).stdout;
+    return {};
   }
 
   /** `kind export logs`: per node kubelet, containerd and journal logs, pod logs, `docker inspect`. */

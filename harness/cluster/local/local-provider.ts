@@ -1,14 +1,12 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import type { RunConfig } from '../../run/config.js';
 import { SetupError } from '../../common/errors.js';
 import type { Log } from '../../common/log.js';
 import { isAlive } from '../process/daemon.js';
 import { run } from '../process/run.js';
-import { KUBELET_LOG_ENV } from '../../engine/report/evidence.js';
-import { NODE_ACCESS_ENV, type NodeAccessSpec } from '../node-access.js';
-import type { Cluster, ClusterProvider } from '../provider.js';
+import type { NodeAccessSpec } from '../node-access.js';
+import type { Cluster, ClusterProvider, LoadedImages } from '../provider.js';
 import { ensureBinaries, type LocalBinaries } from './binaries.js';
 import { writeConfigs } from './configs.js';
 import { checkHost, checkPortsFree, makeRootShared, type HostFacts } from './host-checks.js';
@@ -73,10 +71,15 @@ export class LocalProvider implements ClusterProvider {
     await startCluster(plan, binaries, files, facts, log);
     const names = plan.nodes.map((n) => n.name);
     log(`node(s) ${names.join(', ')} Ready ${((Date.now() - clusterStart) / 1000).toFixed(1)}s after the daemons started (${((Date.now() - started) / 1000).toFixed(1)}s with builds)`);
-    process.env[KUBELET_LOG_ENV] = plan.nodes.map((n) => logFile(plan, n.daemons.kubelet)).join(delimiter);
     const access: NodeAccessSpec = { kind: 'local', ...(plan.nodes.length > 1 ? { control: this.nodeControl(binaries) } : {}) };
-    process.env[NODE_ACCESS_ENV] = JSON.stringify(access);
-    return { kubeconfig: plan.paths.adminKubeconfig, nodes: names, kubernetesVersion: binaries.kubernetesVersion, provider: this.name };
+    return {
+      kubeconfig: plan.paths.adminKubeconfig,
+      nodes: names,
+      kubernetesVersion: binaries.kubernetesVersion,
+      provider: this.name,
+      nodeAccess: access,
+      kubeletLogFiles: plan.nodes.map((n) => logFile(plan, n.daemons.kubelet)),
+    };
   }
 
   /** With 2+ nodes, test workers can stop and start any node's kubelet (node-control.ts). */
@@ -90,12 +93,9 @@ export class LocalProvider implements ClusterProvider {
     );
   }
 
-  async loadImages(images: string[], log: Log): Promise<void> {
+  async loadImages(images: string[], log: Log): Promise<LoadedImages> {
     await loadDockerImages(this.plan, images, this.facts?.snapshotter ?? 'overlayfs', log);
-  }
-
-  async readNodeFile(_node: string, path: string): Promise<string> {
-    return readFile(path, 'utf8');
+    return {};
   }
 
   async collectNodeLogs(dir: string): Promise<void> {
@@ -126,7 +126,6 @@ export class LocalProvider implements ClusterProvider {
     await tearDownNetwork(plan, state.network, log);
     rmSync(plan.paths.run, { recursive: true, force: true });
     rmSync(plan.paths.root, { recursive: true, force: true });
-    delete process.env[KUBELET_LOG_ENV];
   }
 
   private async resetPods(node: LocalNode, state: StateFile, log: Log): Promise<void> {

@@ -7,13 +7,8 @@
  * digest pushed in this run when it is known (so a node never runs a stale image that an earlier
  * run pushed under the same tag), and `Never` becomes `IfNotPresent`.
  *
- * The provider sets the variables below in global setup; the test workers inherit them.
+ * The provider returns the rewrite from loadImages; the run handle carries it to the test workers.
  */
-
-/** The registry the demo images were pushed to, e.g. `localhost:5000` or `ghcr.io/me`. Unset: no rewriting. */
-export const IMAGE_PREFIX_ENV = 'PROBE_IMAGE_PREFIX';
-/** JSON object: built reference (`probe-conformance/x:1`) -> digest pushed (`sha256:...`). Optional. */
-export const IMAGE_DIGESTS_ENV = 'PROBE_IMAGE_DIGESTS';
 /** What every demo image reference starts with (see harness/cluster/images/build.ts). */
 export const DEMO_IMAGE_PREFIX = 'probe-conformance/';
 
@@ -71,20 +66,3 @@ export function rewriteImageRefs<T>(obj: T, rewrite: ImageRewrite | string | und
   return walk(obj, r) as T;
 }
 
-/** The rewrite this run's provider asked for (PROBE_IMAGE_PREFIX, PROBE_IMAGE_DIGESTS), if any. */
-export function imageRewriteFromEnv(env: NodeJS.ProcessEnv = process.env): ImageRewrite | undefined {
-  const registry = (env[IMAGE_PREFIX_ENV] ?? '').trim().replace(/\/+$/, '');
-  if (!registry) return undefined;
-  const raw = env[IMAGE_DIGESTS_ENV];
-  if (!raw) return { registry };
-  let digests: unknown;
-  try {
-    digests = JSON.parse(raw);
-  } catch {
-    throw new Error(`${IMAGE_DIGESTS_ENV} is not JSON: ${raw.slice(0, 80)}`);
-  }
-  if (!isObject(digests) || !Object.values(digests).every((d) => typeof d === 'string' && /^sha256:[0-9a-f]{64}$/.test(d))) {
-    throw new Error(`${IMAGE_DIGESTS_ENV} must map image references to sha256 digests: ${raw.slice(0, 80)}`);
-  }
-  return { registry, digests: digests as Record<string, string> };
-}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type * as k8s from '@kubernetes/client-node';
 import YAML from 'yaml';
-import { imageRewriteFromEnv, rewriteImageRefs } from './image-refs.js';
+import { rewriteImageRefs, type ImageRewrite } from './image-refs.js';
 
 /**
  * Reads a manifest file of a scenario folder. Manifests are plain Kubernetes YAML; the one
@@ -9,12 +9,11 @@ import { imageRewriteFromEnv, rewriteImageRefs } from './image-refs.js';
  * that must be unique per run. Demo image references are rewritten for a registry when the
  * provider pushed the images to one (see image-refs.ts).
  */
-export function readManifests(file: string, namespace: string): k8s.KubernetesObject[] {
+export function readManifests(file: string, namespace: string, images?: ImageRewrite): k8s.KubernetesObject[] {
   const text = readFileSync(file, 'utf8').replaceAll('${NAMESPACE}', namespace);
   const docs = YAML.parseAllDocuments(text);
   const errors = docs.flatMap((d) => d.errors.map((e) => e.message.split('\n')[0]));
   if (errors.length) throw new Error(`${file}: YAML error: ${errors.join('; ')}`);
-  const images = imageRewriteFromEnv();
   return docs
     .map((d) => d.toJS() as k8s.KubernetesObject | null)
     .filter((o): o is k8s.KubernetesObject => o !== null && typeof o === 'object')

@@ -1,11 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import YAML from 'yaml';
 import type { ScenarioContext } from '../scenario/context.js';
 import type { ScenarioResult } from '../scenario/runner.js';
-
-/** Where the kubelets write their logs on this machine (':'-separated), when the provider knows (local). */
-export const KUBELET_LOG_ENV = 'PROBE_KUBELET_LOG';
 
 export function scenarioReportDir(reportsDir: string, id: string): string {
   const dir = join(reportsDir, 'scenarios', id);
@@ -14,8 +11,8 @@ export function scenarioReportDir(reportsDir: string, id: string): string {
 }
 
 /** Kubelet log lines that mention the namespace (the last 400 of them per kubelet). */
-function kubeletExcerpt(namespace: string): string | undefined {
-  const files = (process.env[KUBELET_LOG_ENV] ?? '').split(delimiter).filter((f) => f && existsSync(f));
+function kubeletExcerpt(namespace: string, kubeletLogFiles: readonly string[]): string | undefined {
+  const files = kubeletLogFiles.filter((f) => existsSync(f));
   if (!files.length) return undefined;
   return files
     .map((file) => {
@@ -27,9 +24,10 @@ function kubeletExcerpt(namespace: string): string | undefined {
 
 /**
  * Writes what a failed scenario's namespace shows, before it is deleted: events, pod status,
- * container logs (current and previous), and the kubelet's lines about the namespace.
+ * container logs (current and previous), and the lines about the namespace of the kubelet logs
+ * the provider named (local provider: files on this machine).
  */
-export async function collectEvidence(ctx: ScenarioContext, result: ScenarioResult, reportsDir: string): Promise<void> {
+export async function collectEvidence(ctx: ScenarioContext, result: ScenarioResult, reportsDir: string, kubeletLogFiles: readonly string[] = []): Promise<void> {
   const dir = scenarioReportDir(reportsDir, result.id);
   const { core } = ctx.kube;
   const events = (await core.listNamespacedEvent({ namespace: ctx.namespace })).items;
@@ -56,7 +54,7 @@ export async function collectEvidence(ctx: ScenarioContext, result: ScenarioResu
       }
     }
   }
-  const kubelet = kubeletExcerpt(ctx.namespace);
+  const kubelet = kubeletExcerpt(ctx.namespace, kubeletLogFiles);
   if (kubelet !== undefined) writeFileSync(join(dir, 'kubelet-excerpt.log'), kubelet + '\n');
 }
 

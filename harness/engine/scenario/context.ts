@@ -1,7 +1,7 @@
 import type { Kube } from '../k8s/client.js';
 import type { Log } from '../../common/log.js';
 import type { ClusterRecorder } from '../observe/recorder.js';
-import type { NodeAccess } from '../../cluster/node-access.js';
+import type { ImageRewrite, NodeAccess } from '../cluster-access.js';
 import type { CleanupStack } from './cleanup.js';
 import type { Moment } from './moments.js';
 import type { ProbeLookup } from './time-expr.js';
@@ -14,6 +14,8 @@ export interface ScenarioContext {
   dir: string;
   view: ClusterRecorder;
   nodes: NodeAccess;
+  /** How manifests must name the demo images (a registry the provider pushed them to), if not as built. */
+  images?: ImageRewrite;
   /** When each named step's fact happened (an expect's cluster timestamp) or, else, when the step completed. */
   stepTimes: Map<string, Moment>;
   log: Log;

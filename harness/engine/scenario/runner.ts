@@ -2,7 +2,7 @@ import type { Kube } from '../k8s/client.js';
 import { createNamespace, deleteNamespace, namespaceName } from '../k8s/namespace.js';
 import type { Log } from '../../common/log.js';
 import { ClusterRecorder } from '../observe/recorder.js';
-import type { NodeAccess } from '../../cluster/node-access.js';
+import type { ImageRewrite, NodeAccess } from '../cluster-access.js';
 import type { ScenarioContext, StepOutcome } from './context.js';
 import type { LoadedScenario } from './load.js';
 import { probeLookupFor } from './probe-lookup.js';
@@ -77,6 +77,7 @@ async function runStep(ctx: ScenarioContext, step: Step): Promise<StepOutcome> {
 export interface RunScenarioOptions {
   kube: Kube;
   nodes: NodeAccess;
+  images?: ImageRewrite;
   runId: string;
   log: Log;
   /** Called before the namespace is removed when the scenario failed: collect evidence. */
@@ -104,6 +105,7 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
     dir: scenario.dir,
     view,
     nodes: opts.nodes,
+    ...(opts.images ? { images: opts.images } : {}),
     stepTimes: new Map(),
     log: opts.log,
     probeLookup: probeLookupFor(view),

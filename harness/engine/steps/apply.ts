@@ -12,7 +12,7 @@ export interface RejectedSpec {
 }
 
 function objectsOf(ctx: ScenarioContext, files: string | string[]) {
-  return (Array.isArray(files) ? files : [files]).flatMap((f) => readManifests(join(ctx.dir, ctx.manifestOverrides[f] ?? f), ctx.namespace));
+  return (Array.isArray(files) ? files : [files]).flatMap((f) => readManifests(join(ctx.dir, ctx.manifestOverrides[f] ?? f), ctx.namespace, ctx.images));
 }
 
 export async function applyStep(ctx: ScenarioContext, files: string | string[], rejected?: RejectedSpec): Promise<StepOutcome> {

@@ -9,7 +9,8 @@ import { consoleLog } from '../../common/log.js';
 import { killAllRunning } from '../../cluster/process/run.js';
 import { checkBeforeClusterWork, PreflightFailed } from '../../cluster/preflight/index.js';
 import { createProvider } from '../../cluster/create.js';
-import { RUN_ENV, type SetupStage } from './run-env.js';
+import { nodeControlAvailable } from '../../cluster/node-access.js';
+import { removeRunHandle, writeRunHandle, type SetupStage } from '../run-handle.js';
 import { recordSetupFailure, SETUP_FAILURE_FILE } from './setup-failure.js';
 import { stopEverything, type SetupState } from './shutdown.js';
 
@@ -43,9 +44,9 @@ export default async function globalSetup(): Promise<void> {
   rmSync(join(config.reportsDir, 'scenarios'), { recursive: true, force: true });
   for (const stale of ['mutations', 'node-logs', 'kind-logs', SETUP_FAILURE_FILE]) rmSync(join(config.reportsDir, stale), { recursive: true, force: true });
   mkdirSync(config.reportsDir, { recursive: true });
+  removeRunHandle(config.reportsDir);
   const started = Date.now();
-  // Set by global setup for the workers; a value inherited from the shell must not leak into this run.
-  for (const inherited of ['PROBE_IMAGE_PREFIX', 'PROBE_IMAGE_DIGESTS', RUN_ENV.setupError, RUN_ENV.setupStage, RUN_ENV.noDocker]) delete process.env[inherited];
+  const run = { jestPid: process.pid, runId: randomBytes(4).toString('hex'), provider: config.provider };
   let stage: SetupStage = 'preflight';
   try {
     await checkBeforeClusterWork(config, log);
@@ -62,14 +63,28 @@ export default async function globalSetup(): Promise<void> {
     const baseMode = imageBaseMode(config.provider);
     if (typeof baseMode !== 'string') throw new Error(`unreachable: PROBE_IMAGE_BASES=${baseMode.invalid} passed the preflight`);
     const images = await buildDemoImages({ baseMode, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log });
-    await provider.loadImages(images, log);
-    process.env[RUN_ENV.kubeconfig] = cluster.kubeconfig;
-    process.env[RUN_ENV.runId] = randomBytes(4).toString('hex');
-    process.env[RUN_ENV.nodes] = cluster.nodes.join(',');
-    process.env[RUN_ENV.kubernetesVersion] = cluster.kubernetesVersion;
-    process.env[RUN_ENV.provider] = cluster.provider;
+    const loaded = await provider.loadImages(images, log);
+    state.handle = {
+      ...run,
+      outcome: {
+        ready: true,
+        cluster: {
+          ...cluster,
+          nodeControl: nodeControlAvailable(cluster.nodeAccess),
+          ...(loaded.rewrite ? { images: loaded.rewrite } : {}),
+          kubeletLogFiles: cluster.kubeletLogFiles ?? [],
+        },
+      },
+    };
+    writeRunHandle(config.reportsDir, state.handle);
     log(`cluster ready (${cluster.provider}, Kubernetes ${cluster.kubernetesVersion}, ${cluster.nodes.length} node(s)) in ${((Date.now() - started) / 1000).toFixed(0)}s`);
   } catch (e) {
-    recordSetupFailure(config, stage, e, { unavailable: stage === 'docker' || (e instanceof PreflightFailed && !e.dockerUsable) });
+    const failure = recordSetupFailure(config, stage, e, { unavailable: stage === 'docker' || (e instanceof PreflightFailed && !e.dockerUsable) });
+    state.handle = { ...run, outcome: { ready: false, failure } };
+    try {
+      writeRunHandle(config.reportsDir, state.handle);
+    } catch (err) {
+      log(`could not write ${config.reportsDir}/run.json: ${describeError(err)}`);
+    }
   }
 }

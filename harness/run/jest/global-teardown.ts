@@ -5,9 +5,7 @@ import { stopStartedDockerEngine } from '../../cluster/docker/engine.js';
 import { describeError } from '../../common/errors.js';
 import { writeClaimsReport } from '../../engine/report/claims.js';
 import { consoleLog } from '../../common/log.js';
-import { nodeControlAvailable } from '../../cluster/node-access.js';
 import { stopEverything } from './shutdown.js';
-import { readRunEnv, RUN_ENV } from './run-env.js';
 
 /** Scenarios whose result.json says they failed. */
 function failedScenarios(reportsDir: string): string[] {
@@ -22,22 +20,19 @@ function failedScenarios(reportsDir: string): string[] {
   });
 }
 
-function nodeCount(): number {
-  const env = readRunEnv();
-  return 'nodes' in env && env.nodes.length ? env.nodes.length : 1;
-}
-
 /** Writes the per-claim report, then stops the cluster (unless PROBE_KEEP_CLUSTER is set). */
 export default async function globalTeardown(): Promise<void> {
   const state = globalThis.__probeSetup;
   const log = consoleLog('teardown');
+  const outcome = state?.handle?.outcome;
+  const cluster = outcome?.ready ? outcome.cluster : undefined;
   if (state) {
     try {
       const file = writeClaimsReport(state.config.repoRoot, state.config.reportsDir, {
-        kubernetesVersion: process.env[RUN_ENV.kubernetesVersion] ?? 'unknown',
-        provider: process.env[RUN_ENV.provider] ?? state.config.provider,
-        cluster: { nodes: nodeCount(), nodeControl: nodeControlAvailable() },
-        ...(process.env[RUN_ENV.setupError] ? { noCluster: process.env[RUN_ENV.setupError]!.split('\n')[0]! } : {}),
+        kubernetesVersion: cluster?.kubernetesVersion ?? 'unknown',
+        provider: cluster?.provider ?? state.config.provider,
+        cluster: { nodes: cluster?.nodes.length ?? 1, nodeControl: cluster?.nodeControl ?? false },
+        ...(outcome && !outcome.ready ? { noCluster: outcome.failure.message.split('\n')[0]! } : !outcome ? { noCluster: 'setup did not finish' } : {}),
       });
       log(`claims report: ${file}`);
     } catch (e) {
@@ -49,7 +44,7 @@ export default async function globalTeardown(): Promise<void> {
     if (!readConfig().keepCluster) await stopStartedDockerEngine(log).catch((e: unknown) => log(`could not stop dockerd: ${describeError(e)}`));
     return;
   }
-  const clusterFailed = process.env[RUN_ENV.setupStage] === 'cluster' || process.env[RUN_ENV.setupStage] === 'images';
+  const clusterFailed = outcome?.ready === false && (outcome.failure.stage === 'cluster' || outcome.failure.stage === 'images');
   if (state.provider && (clusterFailed || failedScenarios(state.config.reportsDir).length)) {
     // Node-level evidence (kubelet, runtime; `kind export logs` for kind) once for the whole run.
     const dir = join(state.config.reportsDir, 'node-logs');
@@ -59,7 +54,7 @@ export default async function globalTeardown(): Promise<void> {
     );
   }
   if (state.config.keepCluster && state.config.provider !== 'existing') {
-    if (state.provider) log(`cluster kept (PROBE_KEEP_CLUSTER): KUBECONFIG=${process.env[RUN_ENV.kubeconfig]}`);
+    if (state.provider) log(`cluster kept (PROBE_KEEP_CLUSTER): KUBECONFIG=${cluster?.kubeconfig ?? 'unknown'}`);
     return;
   }
   try {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../config.js';
 import { describeError, SetupError } from '../../common/errors.js';
-import { RUN_ENV, type SetupStage } from './run-env.js';
+import type { SetupStage } from '../run-handle.js';
 
 /** reports/<this>: why the run had no cluster, for .ci/run and people (written only then). */
 export const SETUP_FAILURE_FILE = 'setup-failure.json';
@@ -34,11 +34,11 @@ export function setupFailureOf(config: Pick<RunConfig, 'provider'>, stage: Setup
 }
 
 /**
- * Records once that setup failed: on screen (before any test line), in reports/setup-failure.json,
- * and in the environment the test workers inherit, where the scenarios test file turns it into
+ * Records once that setup failed: on screen (before any test line) and in reports/setup-failure.json.
+ * Returns what the run handle tells the test workers, where the scenarios test file turns it into
  * one failing test and every scenario into "not run".
  */
-export function recordSetupFailure(config: Pick<RunConfig, 'provider' | 'reportsDir'>, stage: SetupStage, err: unknown, docker: { unavailable: boolean }): SetupFailure {
+export function recordSetupFailure(config: Pick<RunConfig, 'provider' | 'reportsDir'>, stage: SetupStage, err: unknown, docker: { unavailable: boolean }): { stage: SetupStage; message: string; dockerUnavailable: boolean } {
   const failure = setupFailureOf(config, stage, err);
   process.stderr.write(
     `\nprobe-conformance: SETUP FAILED (${stage}, ${config.provider} provider): ${withoutPreflightHeader(failure.message)}\n` +
@@ -49,8 +49,5 @@ export function recordSetupFailure(config: Pick<RunConfig, 'provider' | 'reports
   } catch {
     /* the screen and the test report still say it */
   }
-  process.env[RUN_ENV.setupError] = failure.message;
-  process.env[RUN_ENV.setupStage] = stage;
-  if (docker.unavailable) process.env[RUN_ENV.noDocker] = '1';
-  return failure;
+  return { stage, message: failure.message, dockerUnavailable: docker.unavailable };
 }

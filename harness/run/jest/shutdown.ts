@@ -2,11 +2,14 @@ import type { RunConfig } from '../config.js';
 import { stopStartedDockerEngine } from '../../cluster/docker/engine.js';
 import type { Log } from '../../common/log.js';
 import type { ClusterProvider } from '../../cluster/provider.js';
+import type { RunHandle } from '../run-handle.js';
 
 /** What global setup started, shared with global teardown and the Ctrl-C handler (same process). */
 export interface SetupState {
   provider?: ClusterProvider;
   config: RunConfig;
+  /** What setup brought up or why it failed (also in reports/run.json), once setup ended. */
+  handle?: RunHandle;
   /** The teardown under way, once started (it runs once however many callers ask for it). */
   stopping?: Promise<void>;
 }

@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { clusterOfRun, dockerUnavailable, readRunHandle, RUN_HANDLE_FILE, writeRunHandle, type RunHandle } from '../../harness/run/run-handle.js';
+
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+const ready: RunHandle = {
+  jestPid: process.pid,
+  runId: 'abcd1234',
+  provider: 'local',
+  outcome: {
+    ready: true,
+    cluster: {
+      kubeconfig: '/tmp/kc',
+      nodes: ['probe-node'],
+      kubernetesVersion: 'v1.35.4',
+      provider: 'local',
+      nodeAccess: { kind: 'local' },
+      nodeControl: false,
+      images: { registry: 'localhost:5000', digests: { 'probe-conformance/x:1': DIGEST } },
+      kubeletLogFiles: ['/var/lib/x/kubelet.log'],
+    },
+  },
+};
+
+describe('the run handle (reports/run.json)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'run-handle-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('carries what setup brought up to the workers, validated', () => {
+    writeRunHandle(dir, ready);
+    expect(readRunHandle(dir)).toEqual(ready);
+    expect(clusterOfRun(dir)).toEqual({ cluster: ready.outcome.ready && ready.outcome.cluster, runId: 'abcd1234' });
+    expect(dockerUnavailable(dir)).toBe(false);
+  });
+
+  it('is no handle at all when this run had no global setup, or the file is an earlier run\'s', () => {
+    expect(readRunHandle(dir)).toBeUndefined();
+    expect(clusterOfRun(dir)).toEqual({ setupError: expect.stringContaining('global setup did not run'), setupStage: 'cluster' });
+    writeRunHandle(dir, { ...ready, jestPid: 1 });
+    expect(readRunHandle(dir, [process.pid])).toBeUndefined();
+    expect(dockerUnavailable(dir)).toBe(false);
+  });
+
+  it('says why there is no cluster when setup failed', () => {
+    writeRunHandle(dir, { ...ready, outcome: { ready: false, failure: { stage: 'docker', message: 'no Docker engine\n  fix: ./install.sh', dockerUnavailable: true } } });
+    expect(clusterOfRun(dir)).toEqual({ setupError: 'no Docker engine\n  fix: ./install.sh', setupStage: 'docker' });
+    expect(dockerUnavailable(dir)).toBe(true);
+  });
+
+  it('names the file and the field of a handle that does not fit', () => {
+    writeFileSync(join(dir, RUN_HANDLE_FILE), '{nope');
+    expect(() => readRunHandle(dir)).toThrow(`${join(dir, RUN_HANDLE_FILE)}: not JSON`);
+    const bad = JSON.parse(JSON.stringify(ready)) as { outcome: { cluster: { images: { digests: Record<string, string> } } } };
+    bad.outcome.cluster.images.digests['probe-conformance/x:1'] = 'latest';
+    writeFileSync(join(dir, RUN_HANDLE_FILE), JSON.stringify(bad));
+    expect(() => readRunHandle(dir)).toThrow(/outcome\.cluster\.images\.digests\.probe-conformance\/x:1: .*sha256/);
+    expect(() => writeRunHandle(dir, { ...ready, outcome: { ready: true, cluster: { ...(ready.outcome.ready ? ready.outcome.cluster : ({} as never)), nodes: [] } } })).toThrow();
+  });
+});
