@@ -103,6 +103,11 @@ describe('scenario files', () => {
     expect(p).toMatch(/steps\[1\]\.since: no earlier step is named "nowhere"/);
   });
 
+  test('"since" names an earlier step, not the step itself', () => {
+    const dir = scenarioDir('self', `title: t\n${claim}steps:\n  - name: me\n    expect: {pod: p}\n    since: me\n    between: [1s, 2s]\n`);
+    expect(problemsOf(dir)).toBe('steps[0].since: no earlier step is named "me" (or use start:<pod>/<container>)');
+  });
+
   test('YAML syntax errors are reported as such', () => {
     const dir = scenarioDir('yaml', 'title: [unclosed\n');
     expect(problemsOf(dir)).toMatch(/^YAML: /);

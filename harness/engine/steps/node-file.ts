@@ -1,17 +1,26 @@
+import { z } from 'zod';
 import { describeMatcher, matches } from '../expect/match.js';
-import type { Matcher } from '../scenario/schema.js';
+import { Duration, Matcher, StepBase } from '../scenario/schema-parts.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
+import { defineStep } from './define.js';
 import { retryWithin } from './retry.js';
 
-export interface NodeFileSpec {
-  pod: string;
-  path: string;
-  expect: { content: Matcher } | { exists: false };
-  remove: boolean | string;
-}
+const NodeFileStep = z.strictObject({
+  ...StepBase,
+  nodeFile: z.strictObject({
+    /** The node the pod ran on (remembered even after the pod is deleted). */
+    pod: z.string().min(1),
+    /** May use ${NAMESPACE}, like the manifests. */
+    path: z.string().min(1),
+    expect: z.union([z.strictObject({ content: Matcher }), z.strictObject({ exists: z.literal(false) })]),
+    /** After the check, remove the file (true, the default), nothing (false), or this path (e.g. the hostPath directory). */
+    remove: z.union([z.boolean(), z.string().min(1)]).default(true),
+  }),
+  within: Duration.optional(),
+});
+type NodeFileStep = z.infer<typeof NodeFileStep>;
 
-/** Reads a file on the node where a pod ran (even after the pod was deleted). */
-export async function nodeFileStep(ctx: ScenarioContext, spec: NodeFileSpec, within?: string): Promise<StepOutcome> {
+async function run(ctx: ScenarioContext, { nodeFile: spec, within }: NodeFileStep): Promise<StepOutcome> {
   const node = ctx.view.lastSeenPods.get(spec.pod)?.spec?.nodeName;
   if (!node) throw new Error(`pod ${spec.pod} was never scheduled to a node, so there is no node file to read`);
   const path = spec.path.replaceAll('${NAMESPACE}', ctx.namespace);
@@ -36,3 +45,12 @@ export async function nodeFileStep(ctx: ScenarioContext, spec: NodeFileSpec, wit
     }
   }
 }
+
+/** Reads a file on the node where a pod ran (even after the pod was deleted). */
+export const nodeFileStep = defineStep({
+  key: 'nodeFile',
+  schema: NodeFileStep,
+  run,
+  summary: (step) => `node file ${step.nodeFile.path}`,
+  acts: false,
+});
