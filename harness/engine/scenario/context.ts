@@ -1,6 +1,6 @@
 import type { Kube } from '../k8s/client.js';
 import type { Log } from '../../common/log.js';
-import type { ClusterRecorder } from '../observe/recorder.js';
+import type { ClusterView } from '../observe/recorder.js';
 import type { NodeAccess } from '../../cluster/node-access.js';
 import type { CleanupStack } from './cleanup.js';
 import type { Moment } from './moments.js';
@@ -12,7 +12,7 @@ export interface ScenarioContext {
   namespace: string;
   /** The scenario folder (manifests are relative to it). */
   dir: string;
-  view: ClusterRecorder;
+  view: ClusterView;
   nodes: NodeAccess;
   /** When each named step's fact happened (an expect's cluster timestamp) or, else, when the step completed. */
   stepTimes: Map<string, Moment>;

@@ -1,7 +1,7 @@
 import type { Kube } from '../k8s/client.js';
 import { createNamespace, deleteNamespace, namespaceName } from '../k8s/namespace.js';
 import type { Log } from '../../common/log.js';
-import { ClusterRecorder } from '../observe/recorder.js';
+import { ClusterRecorder, type ClusterView } from '../observe/recorder.js';
 import type { TimelineEntry } from '../observe/timeline.js';
 import type { NodeAccess } from '../../cluster/node-access.js';
 import type { StepDefinition } from '../steps/define.js';
@@ -54,6 +54,25 @@ function anchorOf(definition: StepDefinition, startedAt: number, endedAt: number
   return definition.acts ? { lo: startedAt, hi: endedAt, source: 'watch' } : watchMoment(endedAt);
 }
 
+/** A ClusterView that records from start() to stop(). */
+export interface RecordingView extends ClusterView {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** What runScenario uses of the cluster besides the steps; replaced in unit tests. */
+export interface RunnerDeps {
+  createNamespace(kube: Kube, name: string, runId: string): Promise<void>;
+  deleteNamespace(kube: Kube, name: string): Promise<void>;
+  recordNamespace(kube: Kube, namespace: string): RecordingView;
+}
+
+const realDeps: RunnerDeps = {
+  createNamespace: (kube, name, runId) => createNamespace(kube, name, runId),
+  deleteNamespace: (kube, name) => deleteNamespace(kube, name),
+  recordNamespace: (kube, namespace) => new ClusterRecorder(kube, namespace),
+};
+
 export interface RunScenarioOptions {
   kube: Kube;
   nodes: NodeAccess;
@@ -64,6 +83,7 @@ export interface RunScenarioOptions {
   keepNamespace?: boolean;
   /** Run a broken variant instead of the scenario as written. */
   mutation?: Mutation;
+  deps?: Partial<RunnerDeps>;
 }
 
 /**
@@ -75,8 +95,9 @@ export interface RunScenarioOptions {
 export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOptions): Promise<ScenarioResult> {
   const namespace = namespaceName(scenario.id);
   const started = Date.now();
-  await createNamespace(opts.kube, namespace, opts.runId);
-  const view = new ClusterRecorder(opts.kube, namespace);
+  const deps = { ...realDeps, ...opts.deps };
+  await deps.createNamespace(opts.kube, namespace, opts.runId);
+  const view = deps.recordNamespace(opts.kube, namespace);
   const abort = new AbortController();
   const ctx: ScenarioContext = {
     kube: opts.kube,
@@ -165,7 +186,7 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
   } finally {
     result.durationMs = Date.now() - started;
     await view.stop();
-    if (!opts.keepNamespace) await deleteNamespace(opts.kube, namespace).catch(() => undefined);
+    if (!opts.keepNamespace) await deps.deleteNamespace(opts.kube, namespace).catch(() => undefined);
   }
   return result;
 }
