@@ -20,7 +20,7 @@ export interface ScenarioContext {
   probeLookup: ProbeLookup;
   /** Manifest file -> file applied instead (a mutation run). */
   manifestOverrides: Record<string, string>;
-  /** Undo actions that run when the scenario ends, however it ends (a stopped node's start). */
+  /** Undo actions that run when the scenario ends, however it ends (a stopped node's start, a node file's removal). */
   cleanup: CleanupStack;
   /** Aborted when the scenario's timeout is reached: waiting steps stop at once. */
   signal: AbortSignal;

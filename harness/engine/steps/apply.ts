@@ -7,6 +7,7 @@ import { readManifests } from '../k8s/manifests.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
 import { Matcher, StepBase } from '../scenario/schema-parts.js';
 import { defineStep } from './define.js';
+import { deferHostPathRemovals } from './host-paths.js';
 
 const Rejected = z.strictObject({ code: Matcher.optional(), reason: Matcher.optional(), message: Matcher.optional() });
 type Rejected = z.infer<typeof Rejected>;
@@ -31,6 +32,7 @@ function objectsOf(ctx: ScenarioContext, files: string[]) {
 async function run(ctx: ScenarioContext, step: ApplyStep): Promise<StepOutcome> {
   const objects = objectsOf(ctx, filesOf(step));
   if (step.rejected) return await expectRefusals(ctx, objects, step.rejected);
+  deferHostPathRemovals(ctx, objects);
   await applyObjects(ctx.kube, objects);
   return { observed: `applied ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}` };
 }

@@ -3,6 +3,7 @@ import { describeMatcher, matches } from '../expect/match.js';
 import { Duration, Matcher, StepBase } from '../scenario/schema-parts.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
 import { defineStep } from './define.js';
+import { deferNodePathRemoval } from './host-paths.js';
 import { retryWithin } from './retry.js';
 
 const NodeFileStep = z.strictObject({
@@ -13,37 +14,37 @@ const NodeFileStep = z.strictObject({
     /** May use ${NAMESPACE}, like the manifests. */
     path: z.string().min(1),
     expect: z.union([z.strictObject({ content: Matcher }), z.strictObject({ exists: z.literal(false) })]),
-    /** After the check, remove the file (true, the default), nothing (false), or this path (e.g. the hostPath directory). */
+    /** When the scenario ends, remove the file (true, the default), nothing (false), or this path (e.g. the hostPath directory). */
     remove: z.union([z.boolean(), z.string().min(1)]).default(true),
   }),
   within: Duration.optional(),
 });
 type NodeFileStep = z.infer<typeof NodeFileStep>;
 
-async function run(ctx: ScenarioContext, { nodeFile: spec, within }: NodeFileStep): Promise<StepOutcome> {
+const NAMESPACE = '${NAMESPACE}';
+/** The path removed when the scenario ends, as written (with ${NAMESPACE}); undefined for none. */
+const removedPath = ({ nodeFile: f }: NodeFileStep) => (f.remove === false ? undefined : f.remove === true ? f.path : f.remove);
+
+async function run(ctx: ScenarioContext, step: NodeFileStep): Promise<StepOutcome> {
+  const { nodeFile: spec, within } = step;
   const node = ctx.view.lastSeenPods.get(spec.pod)?.spec?.nodeName;
   if (!node) throw new Error(`pod ${spec.pod} was never scheduled to a node, so there is no node file to read`);
-  const path = spec.path.replaceAll('${NAMESPACE}', ctx.namespace);
+  const path = spec.path.replaceAll(NAMESPACE, ctx.namespace);
+  const removed = removedPath(step)?.replaceAll(NAMESPACE, ctx.namespace);
+  if (removed && !deferNodePathRemoval(ctx, removed, spec.pod)) ctx.log(`nodeFile: ${removed} is not removed at the end: it does not name the namespace ${ctx.namespace}`);
   const want = spec.expect;
-  try {
-    const outcome = await retryWithin(within, async () => {
-      let content: string;
-      try {
-        content = await ctx.nodes.readFile(node, path);
-      } catch (e) {
-        return { ok: 'exists' in want, seen: `no readable file (${(e as Error).message.split('\n')[0]})` };
-      }
-      return { ok: 'content' in want && matches(want.content, content), seen: `content ${JSON.stringify(content.slice(0, 200))}` };
-    }, ctx.signal);
-    const what = `file ${path} on node ${node}`;
-    if (!outcome.ok) throw new Error(`${what}: ${outcome.seen}, want ${'content' in want ? describeMatcher(want.content) : 'no file'}`);
-    return { observed: `${what}: ${outcome.seen}` };
-  } finally {
-    if (spec.remove !== false) {
-      const target = typeof spec.remove === 'string' ? spec.remove.replaceAll('${NAMESPACE}', ctx.namespace) : path;
-      await ctx.nodes.remove(node, target).catch(() => undefined);
+  const outcome = await retryWithin(within, async () => {
+    let content: string;
+    try {
+      content = await ctx.nodes.readFile(node, path);
+    } catch (e) {
+      return { ok: 'exists' in want, seen: `no readable file (${(e as Error).message.split('\n')[0]})` };
     }
-  }
+    return { ok: 'content' in want && matches(want.content, content), seen: `content ${JSON.stringify(content.slice(0, 200))}` };
+  }, ctx.signal);
+  const what = `file ${path} on node ${node}`;
+  if (!outcome.ok) throw new Error(`${what}: ${outcome.seen}, want ${'content' in want ? describeMatcher(want.content) : 'no file'}`);
+  return { observed: `${what}: ${outcome.seen}` };
 }
 
 /** Reads a file on the node where a pod ran (even after the pod was deleted). */
@@ -53,4 +54,9 @@ export const nodeFileStep = defineStep({
   run,
   summary: (step) => `node file ${step.nodeFile.path}`,
   acts: false,
+  check: (step, { at }) => {
+    const removed = removedPath(step);
+    if (removed === undefined || (removed.startsWith('/') && removed.includes(NAMESPACE))) return [];
+    return [`${at}.nodeFile.remove: removes ${removed} on the node when the scenario ends; only an absolute path naming this run's ${NAMESPACE} is removed (or set remove: false)`];
+  },
 });
