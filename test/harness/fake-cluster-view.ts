@@ -24,6 +24,10 @@ export class FakeClusterView implements ClusterView {
     this.slices = [...(init.slices ?? [])];
   }
 
+  /** The recorder's lifecycle (no informers here): a view for runScenario's unit tests. */
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+
   private record(pod: k8s.V1Pod): string {
     const name = pod.metadata?.name ?? '?';
     recordFirstSeen(this.firstSeen, pod);

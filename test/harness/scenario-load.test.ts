@@ -103,6 +103,22 @@ describe('scenario files', () => {
     expect(p).toMatch(/steps\[1\]\.since: no earlier step is named "nowhere"/);
   });
 
+  test('"since" names an earlier step, not the step itself', () => {
+    const dir = scenarioDir('self', `title: t\n${claim}steps:\n  - name: me\n    expect: {pod: p}\n    since: me\n    between: [1s, 2s]\n`);
+    expect(problemsOf(dir)).toBe('steps[0].since: no earlier step is named "me" (or use start:<pod>/<container>)');
+  });
+
+  test("nodeFile removes only a path naming the run's ${NAMESPACE}", () => {
+    const step = (fields: string) => `title: t\n${claim}steps:\n  - nodeFile: {pod: p, expect: {exists: false}, ${fields}}\n`;
+    expect(problemsOf(scenarioDir('rm-default', step('path: /etc/hostname')))).toBe(
+      'steps[0].nodeFile.remove: removes /etc/hostname on the node when the scenario ends; only an absolute path naming this run\'s ${NAMESPACE} is removed (or set remove: false)',
+    );
+    expect(problemsOf(scenarioDir('rm-dir', step('path: "/tmp/x-${NAMESPACE}/f", remove: /tmp')))).toMatch(/^steps\[0\]\.nodeFile\.remove: removes \/tmp on the node/);
+    for (const fields of ['path: /etc/hostname, remove: false', 'path: "/tmp/x-${NAMESPACE}/f"', 'path: "/tmp/x-${NAMESPACE}/f", remove: "/tmp/x-${NAMESPACE}"']) {
+      expect(loadScenario(scenarioDir(`rm-ok-${fields.length}`, step(fields)), tmp).spec.steps).toHaveLength(1);
+    }
+  });
+
   test('YAML syntax errors are reported as such', () => {
     const dir = scenarioDir('yaml', 'title: [unclosed\n');
     expect(problemsOf(dir)).toMatch(/^YAML: /);

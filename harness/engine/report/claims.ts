@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { discoverScenarioDirs, loadScenario } from '../scenario/load.js';
 import { unmetNeeds, type ClusterAbilities } from '../scenario/needs.js';
 import type { ScenarioResult } from '../scenario/runner.js';
+import { stepDefinitionOf } from '../steps/registry.js';
 
 export interface ClaimRow {
   claim: string;
@@ -40,7 +41,7 @@ export function claimRows(repoRoot: string, reportsDir: string, cluster: Cluster
     const file = join(reportsDir, 'scenarios', scenario.id, 'result.json');
     const result = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ScenarioResult) : undefined;
     for (const claim of scenario.spec.claims) {
-      const steps = result?.steps.filter((s) => s.claim === claim.id && (s.kind !== 'apply' || !s.ok)) ?? [];
+      const steps = result?.steps.filter((s) => s.claim === claim.id && (!s.ok || stepDefinitionOf(s.kind)?.passedIsEvidence !== false)) ?? [];
       const timed = steps.filter((s) => s.ok && s.measured?.seconds !== undefined);
       const failed = steps.filter((s) => !s.ok).map((s) => `FAILED: ${shorten(oneLine(s.observed), 400)}`);
       const others = steps.filter((s) => s.ok && !timed.includes(s)).map((s) => shorten(oneLine(s.observed)));

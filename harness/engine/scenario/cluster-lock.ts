@@ -1,3 +1,5 @@
+import { definitionOfStep } from '../steps/registry.js';
+
 /**
  * Scenarios share the cluster and run side by side, except one that disrupts it for everyone
  * (a `node` step stops a node): it waits until the others running have finished, and runs alone.
@@ -51,7 +53,7 @@ export class ClusterLock {
   }
 }
 
-/** Whether a scenario disrupts the cluster for the others (it stops or starts a node). */
+/** Whether a scenario disrupts the cluster for the others (a step of its kind does, e.g. a node stop). */
 export function disruptsCluster(steps: readonly object[]): boolean {
-  return steps.some((s) => 'node' in s);
+  return steps.some((s) => definitionOfStep(s)?.disruptsCluster === true);
 }

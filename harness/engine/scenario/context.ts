@@ -1,6 +1,6 @@
 import type { Kube } from '../k8s/client.js';
 import type { Log } from '../../common/log.js';
-import type { ClusterRecorder } from '../observe/recorder.js';
+import type { ClusterView } from '../observe/recorder.js';
 import type { ImageRewrite, NodeAccess } from '../cluster-access.js';
 import type { CleanupStack } from './cleanup.js';
 import type { Moment } from './moments.js';
@@ -12,7 +12,7 @@ export interface ScenarioContext {
   namespace: string;
   /** The scenario folder (manifests are relative to it). */
   dir: string;
-  view: ClusterRecorder;
+  view: ClusterView;
   nodes: NodeAccess;
   /** How manifests must name the demo images (a registry the provider pushed them to), if not as built. */
   images?: ImageRewrite;
@@ -22,7 +22,7 @@ export interface ScenarioContext {
   probeLookup: ProbeLookup;
   /** Manifest file -> file applied instead (a mutation run). */
   manifestOverrides: Record<string, string>;
-  /** Undo actions that run when the scenario ends, however it ends (a stopped node's start). */
+  /** Undo actions that run when the scenario ends, however it ends (a stopped node's start, a node file's removal). */
   cleanup: CleanupStack;
   /** Aborted when the scenario's timeout is reached: waiting steps stop at once. */
   signal: AbortSignal;

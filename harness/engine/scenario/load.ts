@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import type { z } from 'zod';
 import { Scenario, type Step } from './schema.js';
 import { regexProblem } from '../expect/regex.js';
-import { checkTimeExpr } from './time-expr.js';
+import { definitionOfStep, STEP_DEFINITIONS } from '../steps/registry.js';
 
 export const SCENARIO_FILE = 'scenario.yaml';
 
@@ -49,50 +49,21 @@ function flatten(issue: Issue, prefix: readonly PropertyKey[] = []): { path: str
   return [{ path: pathText(path), message: issue.message }];
 }
 
-function stepFiles(step: Step): string[] {
-  if ('apply' in step) return Array.isArray(step.apply) ? step.apply : [step.apply];
-  return [];
-}
-
-function timeExprs(step: Step): [string, string][] {
-  const out: [string, string][] = [];
-  if ('expect' in step && !('exec' in step)) {
-    out.push(['within', step.within]);
-    if (step.between) out.push(['between[0]', step.between[0]], ['between[1]', step.between[1]]);
-  }
-  if ('holds' in step) out.push(['for', step.for]);
-  return out;
-}
-
-const CONDITION_KINDS = ['pod', 'event', 'endpoint'] as const;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/**
- * Conditions that are not exactly one kind, said plainly (zod's union error would name the last
- * branch only, e.g. "endpoint: expected object"). Returns [path, problem] pairs.
- */
-function conditionKindProblems(raw: unknown): [string, string][] {
+/** What the step kinds find in the steps as written, before the schema: [path, problem] pairs. */
+function rawStepProblems(raw: unknown): [string, string][] {
   if (!isObject(raw)) return [];
   const out: [string, string][] = [];
-  for (const where of ['steps', 'finally'] as const) if (Array.isArray(raw[where])) conditionKinds(raw[where], where, out);
+  for (const where of ['steps', 'finally'] as const) {
+    const steps = raw[where];
+    if (!Array.isArray(steps)) continue;
+    steps.forEach((step, i) => {
+      if (!isObject(step)) return;
+      for (const definition of STEP_DEFINITIONS) if (definition.key in step) out.push(...(definition.checkRaw?.(step, `${where}[${i}]`) ?? []));
+    });
+  }
   return out;
-}
-
-function conditionKinds(steps: unknown[], where: string, out: [string, string][]): void {
-  steps.forEach((step, i) => {
-    if (!isObject(step)) return;
-    for (const field of ['expect', 'holds'] as const) {
-      const value = step[field];
-      const list = Array.isArray(value) ? value : [value];
-      list.forEach((c, j) => {
-        if (!isObject(c)) return;
-        const path = `${where}[${i}].${field}${Array.isArray(value) ? `[${j}]` : ''}`;
-        const kinds = CONDITION_KINDS.filter((k) => k in c);
-        if (kinds.length > 1) out.push([path, `a condition is one of pod, event, endpoint; this one has ${kinds.join(' and ')} (make it a list of ${kinds.length} conditions)`]);
-        if (kinds.length === 0) out.push([path, `a condition is one of pod, event, endpoint; this one has none of them (fields: ${Object.keys(c).join(', ') || 'none'})`]);
-      });
-    }
-  });
 }
 
 /** Every `{matches: <regex>}` in the scenario, with its path. */
@@ -116,7 +87,7 @@ export function loadScenario(dir: string, repoRoot = process.cwd()): LoadedScena
   if (yamlProblems.length) throw new ScenarioFileError(shown, yamlProblems);
   if (docs.length !== 1) throw new ScenarioFileError(shown, [`expected one YAML document, found ${docs.length}`]);
   const raw: unknown = docs[0]!.toJS();
-  const kindProblems = conditionKindProblems(raw);
+  const kindProblems = rawStepProblems(raw);
   const parsed = Scenario.safeParse(raw);
   if (!parsed.success || kindProblems.length) {
     const under = (path: string) => kindProblems.some(([p]) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
@@ -132,29 +103,17 @@ export function loadScenario(dir: string, repoRoot = process.cwd()): LoadedScena
   const names = new Set<string>();
   const allSteps: [string, Step][] = [...spec.steps.map((st, i): [string, Step] => [`steps[${i}]`, st]), ...(spec.finally ?? []).map((st, i): [string, Step] => [`finally[${i}]`, st])];
   allSteps.forEach(([at, step]) => {
-    for (const f of stepFiles(step)) {
-      if (!existsSync(join(dir, f))) problems.push(`${at}.apply: manifest ${f} not found in ${relative(repoRoot, dir)}`);
-    }
-    for (const [field, expr] of timeExprs(step)) {
-      const err = checkTimeExpr(expr);
-      if (err) problems.push(`${at}.${field}: ${err}`);
-    }
+    const definition = definitionOfStep(step);
+    problems.push(...(definition?.check?.(step, { dir, repoRoot, at, earlierNames: names }) ?? []));
     if (step.name) {
       if (names.has(step.name)) problems.push(`${at}.name: "${step.name}" is used by an earlier step`);
       names.add(step.name);
     }
-    if ('expect' in step && !('exec' in step) && step.since) {
-      if (!step.between) problems.push(`${at}: "since" needs "between: [min, max]"`);
-      if (!step.since.startsWith('start:') && !names.has(step.since)) {
-        problems.push(`${at}.since: no earlier step is named "${step.since}" (or use start:<pod>/<container>)`);
-      }
-    }
-    if ('expect' in step && !('exec' in step) && step.between && !step.since) problems.push(`${at}: "between" needs "since"`);
     if (step.claim && !spec.claims.some((c) => c.id === step.claim)) {
       problems.push(`${at}.claim: "${step.claim}" is not one of this scenario's claims (${spec.claims.map((c) => c.id).join(', ')})`);
     }
   });
-  const applied = new Set(allSteps.flatMap(([, st]) => stepFiles(st)));
+  const applied = new Set(allSteps.flatMap(([, st]) => definitionOfStep(st)?.manifests?.(st) ?? []));
   (spec.mutations ?? []).forEach((m, i) => {
     for (const [from, to] of Object.entries(m.replace)) {
       if (!applied.has(from)) problems.push(`mutations[${i}].replace: ${from} is not a manifest any apply step uses`);

@@ -1,21 +1,15 @@
 import type { Kube } from '../k8s/client.js';
 import { createNamespace, deleteNamespace, namespaceName } from '../k8s/namespace.js';
 import type { Log } from '../../common/log.js';
-import { ClusterRecorder } from '../observe/recorder.js';
+import { ClusterRecorder, type ClusterView } from '../observe/recorder.js';
+import type { TimelineEntry } from '../observe/timeline.js';
 import type { ImageRewrite, NodeAccess } from '../cluster-access.js';
-import type { ScenarioContext, StepOutcome } from './context.js';
+import type { StepDefinition } from '../steps/define.js';
+import { definitionOfStep } from '../steps/registry.js';
+import type { ScenarioContext } from './context.js';
 import type { LoadedScenario } from './load.js';
 import { probeLookupFor } from './probe-lookup.js';
 import type { Mutation, Step } from './schema.js';
-import { waitSummary } from './step-summary.js';
-import { applyStep } from '../steps/apply.js';
-import { deleteStep } from '../steps/delete.js';
-import { execStep } from '../steps/exec.js';
-import { expectStep, holdsStep } from '../steps/expect.js';
-import { httpStep } from '../steps/http.js';
-import { logsStep } from '../steps/logs.js';
-import { nodeFileStep } from '../steps/node-file.js';
-import { nodeStep } from '../steps/node.js';
 import { CleanupStack } from './cleanup.js';
 import { watchMoment, type Moment } from './moments.js';
 import { parseDuration } from './time-expr.js';
@@ -43,36 +37,41 @@ export interface ScenarioResult {
   error?: string;
   durationMs: number;
   steps: StepResult[];
-  timeline: ClusterRecorder['timeline']['entries'];
+  timeline: TimelineEntry[];
 }
 
 /** How often a long step prints that it is still waiting. */
 const PROGRESS_EVERY_MS = 30_000;
 
-export function stepKind(step: Step): string {
-  for (const k of ['apply', 'delete', 'exec', 'http', 'nodeFile', 'node', 'logs', 'expect', 'holds']) if (k in step) return k;
-  return 'unknown';
+function definitionOf(step: Step): StepDefinition {
+  const definition = definitionOfStep(step);
+  if (!definition) throw new Error(`not a known step kind: ${Object.keys(step).join(', ')}`);
+  return definition;
 }
-
-/** Steps that act on the cluster: what they did happened somewhere between their start and end. */
-const ACTIONS = new Set(['apply', 'delete', 'exec', 'http', 'node']);
 
 /** The moment a named step stands for, when it gives none itself (see ScenarioContext.stepTimes). */
-function anchorOf(kind: string, startedAt: number, endedAt: number): Moment {
-  return ACTIONS.has(kind) ? { lo: startedAt, hi: endedAt, source: 'watch' } : watchMoment(endedAt);
+function anchorOf(definition: StepDefinition, startedAt: number, endedAt: number): Moment {
+  return definition.acts ? { lo: startedAt, hi: endedAt, source: 'watch' } : watchMoment(endedAt);
 }
 
-async function runStep(ctx: ScenarioContext, step: Step): Promise<StepOutcome> {
-  if ('apply' in step) return applyStep(ctx, step.apply, step.rejected);
-  if ('delete' in step) return deleteStep(ctx, step.delete, step.within);
-  if ('exec' in step) return execStep(ctx, step.exec, step.within);
-  if ('http' in step) return httpStep(ctx, step.http, step.within);
-  if ('nodeFile' in step) return nodeFileStep(ctx, step.nodeFile, step.within);
-  if ('node' in step) return nodeStep(ctx, step.node);
-  if ('logs' in step) return logsStep(ctx, step.logs, step.within);
-  if ('holds' in step) return holdsStep(ctx, step.holds, step.for);
-  return expectStep(ctx, step);
+/** A ClusterView that records from start() to stop(). */
+export interface RecordingView extends ClusterView {
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
+
+/** What runScenario uses of the cluster besides the steps; replaced in unit tests. */
+export interface RunnerDeps {
+  createNamespace(kube: Kube, name: string, runId: string): Promise<void>;
+  deleteNamespace(kube: Kube, name: string): Promise<void>;
+  recordNamespace(kube: Kube, namespace: string): RecordingView;
+}
+
+const realDeps: RunnerDeps = {
+  createNamespace: (kube, name, runId) => createNamespace(kube, name, runId),
+  deleteNamespace: (kube, name) => deleteNamespace(kube, name),
+  recordNamespace: (kube, namespace) => new ClusterRecorder(kube, namespace),
+};
 
 export interface RunScenarioOptions {
   kube: Kube;
@@ -85,6 +84,7 @@ export interface RunScenarioOptions {
   keepNamespace?: boolean;
   /** Run a broken variant instead of the scenario as written. */
   mutation?: Mutation;
+  deps?: Partial<RunnerDeps>;
 }
 
 /**
@@ -96,8 +96,9 @@ export interface RunScenarioOptions {
 export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOptions): Promise<ScenarioResult> {
   const namespace = namespaceName(scenario.id);
   const started = Date.now();
-  await createNamespace(opts.kube, namespace, opts.runId);
-  const view = new ClusterRecorder(opts.kube, namespace);
+  const deps = { ...realDeps, ...opts.deps };
+  await deps.createNamespace(opts.kube, namespace, opts.runId);
+  const view = deps.recordNamespace(opts.kube, namespace);
   const abort = new AbortController();
   const ctx: ScenarioContext = {
     kube: opts.kube,
@@ -120,7 +121,8 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
 
   const runSteps = async (steps: Step[], phase?: 'finally') => {
     for (const [index, step] of steps.entries()) {
-      const kind = stepKind(step);
+      const definition = definitionOf(step);
+      const kind = definition.key;
       const label = step.name ?? `${phase ? `${phase} ` : ''}${kind} #${index + 1}`;
       const position = phase ? `${phase} step ${index + 1}/${steps.length}` : `step ${index + 1}/${total}`;
       const startedAt = Date.now() - view.timeline.startedAt;
@@ -129,12 +131,12 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
       const base = { index, ...(phase ? { phase } : {}), kind, ...(step.name ? { name: step.name } : {}), claim: step.claim ?? defaultClaim, startedAt };
       const heartbeat = setInterval(() => {
         const elapsed = Math.round((Date.now() - view.timeline.startedAt - startedAt) / 1000);
-        opts.log(`${scenario.id}: ${position} ${label}: waiting for ${waitSummary(step)} (${elapsed}s)`);
+        opts.log(`${scenario.id}: ${position} ${label}: waiting for ${definition.summary(step)} (${elapsed}s)`);
       }, PROGRESS_EVERY_MS);
       try {
-        const outcome = await runStep(ctx, step);
+        const outcome = await definition.run(ctx, step);
         const endedAt = Date.now() - view.timeline.startedAt;
-        if (step.name) ctx.stepTimes.set(step.name, outcome.happened ?? anchorOf(kind, startedAt, endedAt));
+        if (step.name) ctx.stepTimes.set(step.name, outcome.happened ?? anchorOf(definition, startedAt, endedAt));
         view.timeline.add('step', label, `passed: ${outcome.observed}`);
         result.steps.push({ ...base, ok: true, endedAt, observed: outcome.observed, ...(outcome.measured ? { measured: outcome.measured } : {}) });
       } catch (e) {
@@ -186,7 +188,7 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
   } finally {
     result.durationMs = Date.now() - started;
     await view.stop();
-    if (!opts.keepNamespace) await deleteNamespace(opts.kube, namespace).catch(() => undefined);
+    if (!opts.keepNamespace) await deps.deleteNamespace(opts.kube, namespace).catch(() => undefined);
   }
   return result;
 }

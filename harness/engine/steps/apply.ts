@@ -1,29 +1,59 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { z } from 'zod';
 import { describeMatcher, matches } from '../expect/match.js';
 import { ApplyRefused, applyObjects } from '../k8s/apply.js';
 import { readManifests } from '../k8s/manifests.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
-import type { Matcher } from '../scenario/schema.js';
+import { Matcher, StepBase } from '../scenario/schema-parts.js';
+import { defineStep } from './define.js';
+import { deferHostPathRemovals } from './host-paths.js';
 
-export interface RejectedSpec {
-  code?: Matcher | undefined;
-  reason?: Matcher | undefined;
-  message?: Matcher | undefined;
+const Rejected = z.strictObject({ code: Matcher.optional(), reason: Matcher.optional(), message: Matcher.optional() });
+type Rejected = z.infer<typeof Rejected>;
+
+const ApplyStep = z.strictObject({
+  ...StepBase,
+  apply: z.union([z.string(), z.array(z.string()).min(1)]),
+  /**
+   * The API server must refuse every object of the file(s) (e.g. validation): the step fails if
+   * one is accepted. Compares the refusal's HTTP code, Status reason and message.
+   */
+  rejected: Rejected.optional(),
+});
+type ApplyStep = z.infer<typeof ApplyStep>;
+
+const filesOf = (step: ApplyStep) => (Array.isArray(step.apply) ? step.apply : [step.apply]);
+
+function objectsOf(ctx: ScenarioContext, files: string[]) {
+  return files.flatMap((f) => readManifests(join(ctx.dir, ctx.manifestOverrides[f] ?? f), ctx.namespace, ctx.images));
 }
 
-function objectsOf(ctx: ScenarioContext, files: string | string[]) {
-  return (Array.isArray(files) ? files : [files]).flatMap((f) => readManifests(join(ctx.dir, ctx.manifestOverrides[f] ?? f), ctx.namespace, ctx.images));
-}
-
-export async function applyStep(ctx: ScenarioContext, files: string | string[], rejected?: RejectedSpec): Promise<StepOutcome> {
-  const objects = objectsOf(ctx, files);
-  if (rejected) return await expectRefusals(ctx, objects, rejected);
+async function run(ctx: ScenarioContext, step: ApplyStep): Promise<StepOutcome> {
+  const objects = objectsOf(ctx, filesOf(step));
+  if (step.rejected) return await expectRefusals(ctx, objects, step.rejected);
+  deferHostPathRemovals(ctx, objects);
   await applyObjects(ctx.kube, objects);
   return { observed: `applied ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}` };
 }
 
+/** Server-side apply of manifests of the scenario folder, or (`rejected`) their expected refusal. */
+export const applyStep = defineStep({
+  key: 'apply',
+  schema: ApplyStep,
+  run,
+  summary: () => 'the API server',
+  acts: true,
+  passedIsEvidence: false,
+  manifests: filesOf,
+  check: (step, { dir, repoRoot, at }) =>
+    filesOf(step)
+      .filter((f) => !existsSync(join(dir, f)))
+      .map((f) => `${at}.apply: manifest ${f} not found in ${relative(repoRoot, dir)}`),
+});
+
 /** Applies each object on its own; every one must be refused, with a Status that matches. */
-async function expectRefusals(ctx: ScenarioContext, objects: ReturnType<typeof objectsOf>, want: RejectedSpec): Promise<StepOutcome> {
+async function expectRefusals(ctx: ScenarioContext, objects: ReturnType<typeof objectsOf>, want: Rejected): Promise<StepOutcome> {
   const seen: string[] = [];
   for (const obj of objects) {
     const name = `${obj.kind}/${obj.metadata?.name}`;

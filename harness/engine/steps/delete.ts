@@ -2,18 +2,29 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { apiMessage, apiStatus } from '../k8s/client.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
 import type { Moment } from '../scenario/moments.js';
+import { z } from 'zod';
+import { Duration, StepBase } from '../scenario/schema-parts.js';
 import { parseDuration } from '../scenario/time-expr.js';
+import { defineStep } from './define.js';
 
-export interface DeleteSpec {
-  kind: string;
-  apiVersion: string;
-  name: string;
-  wait: boolean;
-  gracePeriodSeconds?: number | undefined;
-}
+const DeleteStep = z.strictObject({
+  ...StepBase,
+  delete: z.strictObject({
+    kind: z.string().min(1).default('Pod'),
+    apiVersion: z.string().default('v1'),
+    name: z.string().min(1),
+    /** Wait until the object is gone (default true). */
+    wait: z.boolean().default(true),
+    gracePeriodSeconds: z.number().int().min(0).optional(),
+  }),
+  within: Duration.optional(),
+});
+type DeleteStep = z.infer<typeof DeleteStep>;
 
-/** Deletes an object (like kubectl delete) and by default waits until the API no longer has it. */
-export async function deleteStep(ctx: ScenarioContext, spec: DeleteSpec, within = '120s'): Promise<StepOutcome> {
+/** How long a delete waits for the object to be gone, unless the step says `within`. */
+const DELETE_DEFAULT_WITHIN = '120s';
+
+async function run(ctx: ScenarioContext, { delete: spec, within = DELETE_DEFAULT_WITHIN }: DeleteStep): Promise<StepOutcome> {
   const ref = { apiVersion: spec.apiVersion, kind: spec.kind, metadata: { name: spec.name, namespace: ctx.namespace } };
   const started = Date.now();
   try {
@@ -40,3 +51,12 @@ export async function deleteStep(ctx: ScenarioContext, spec: DeleteSpec, within 
     await delay(250);
   }
 }
+
+/** Deletes an object (like kubectl delete) and by default waits until the API no longer has it. */
+export const deleteStep = defineStep({
+  key: 'delete',
+  schema: DeleteStep,
+  run,
+  summary: (step) => `${step.delete.kind}/${step.delete.name} to be gone`,
+  acts: true,
+});

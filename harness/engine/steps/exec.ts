@@ -1,15 +1,29 @@
 import { execInContainer } from '../k8s/exec.js';
 import { describeMatcher, matches } from '../expect/match.js';
-import type { Matcher } from '../scenario/schema.js';
+import { z } from 'zod';
+import { Duration, Matcher, StepBase } from '../scenario/schema-parts.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
+import { defineStep } from './define.js';
 import { retryWithin } from './retry.js';
 
-export interface ExecSpec {
-  pod: string;
-  container?: string | undefined;
-  command: string[];
-  expect?: { exitCode?: Matcher | undefined; stdout?: Matcher | undefined; stderr?: Matcher | undefined } | undefined;
-}
+const ExecResultExpect = z.strictObject({
+  exitCode: Matcher.optional(),
+  stdout: Matcher.optional(),
+  stderr: Matcher.optional(),
+});
+
+const ExecStep = z.strictObject({
+  ...StepBase,
+  exec: z.strictObject({
+    pod: z.string().min(1),
+    container: z.string().min(1).optional(),
+    command: z.array(z.string()).min(1),
+    expect: ExecResultExpect.optional(),
+  }),
+  /** Retry until the expectation holds, up to this long (default: run once). */
+  within: Duration.optional(),
+});
+type ExecStep = z.infer<typeof ExecStep>;
 
 /** The named container, or the pod's first one. */
 export function containerOf(ctx: ScenarioContext, pod: string, container?: string): string {
@@ -21,7 +35,7 @@ export function containerOf(ctx: ScenarioContext, pod: string, container?: strin
 
 const clip = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}…` : s).trimEnd();
 
-export async function execStep(ctx: ScenarioContext, spec: ExecSpec, within?: string): Promise<StepOutcome> {
+async function run(ctx: ScenarioContext, { exec: spec, within }: ExecStep): Promise<StepOutcome> {
   const container = containerOf(ctx, spec.pod, spec.container);
   const want = { exitCode: 0 as Matcher, ...spec.expect };
   const outcome = await retryWithin(within, async () => {
@@ -38,3 +52,12 @@ export async function execStep(ctx: ScenarioContext, spec: ExecSpec, within?: st
   if (!outcome.ok) throw new Error(`${what}: ${outcome.bad.join('; ')} (after ${outcome.attempts} attempt(s))`);
   return { observed: `${what} -> ${outcome.seen}` };
 }
+
+/** Runs a command in a container; its exit code and output must match. */
+export const execStep = defineStep({
+  key: 'exec',
+  schema: ExecStep,
+  run,
+  summary: (step) => `exec in ${step.exec.pod}: ${step.exec.command.join(' ')}`,
+  acts: true,
+});

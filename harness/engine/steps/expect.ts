@@ -1,11 +1,26 @@
-import { eventually, holdsFor } from '../expect/wait.js';
-import type { Condition } from '../scenario/schema.js';
+import { z } from 'zod';
+import { eventually } from '../expect/wait.js';
+import { Condition, StepBase, TimeExpr } from '../scenario/schema-parts.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
 import { clusterMoment, elapsedBetween, elapsedText, fitsWindow, watchMoment, type Moment } from '../scenario/moments.js';
 import type { Timeline, TimelineEntry } from '../observe/timeline.js';
-import { evaluateTime } from '../scenario/time-expr.js';
+import { checkTimeExpr, evaluateTime } from '../scenario/time-expr.js';
+import { asList, conditionKindProblems, describeConditions } from './conditions.js';
+import { defineStep, type StepCheckContext } from './define.js';
 
-const asList = (c: Condition | Condition[]) => (Array.isArray(c) ? c : [c]);
+/** Eventually: the condition(s) become true within `within`. */
+const ExpectStep = z.strictObject({
+  ...StepBase,
+  expect: z.union([Condition, z.array(Condition).min(1)]),
+  within: TimeExpr.default('60s'),
+  /**
+   * Timed: the moment the condition first held, measured from `since` (a step name, or
+   * "start:<pod>/<container>" = that container's startedAt), must lie in [min, max].
+   */
+  since: z.string().min(1).optional(),
+  between: z.tuple([TimeExpr, TimeExpr]).optional(),
+});
+type ExpectStep = z.infer<typeof ExpectStep>;
 
 /**
  * When a container first ran (its startedAt), waiting up to `waitMs` for it to start: a timed
@@ -42,14 +57,7 @@ async function referenceMoment(ctx: ScenarioContext, since: string, waitMs: numb
   return containerStart(ctx.view.timeline, `${start[1]}/${start[2]}`, waitMs);
 }
 
-export interface ExpectSpec {
-  expect: Condition | Condition[];
-  within: string;
-  since?: string | undefined;
-  between?: [string, string] | undefined;
-}
-
-export async function expectStep(ctx: ScenarioContext, spec: ExpectSpec): Promise<StepOutcome> {
+async function run(ctx: ScenarioContext, spec: ExpectStep): Promise<StepOutcome> {
   const conditions = asList(spec.expect);
   if (!spec.since || !spec.between) {
     const withinS = evaluateTime(spec.within, ctx.probeLookup);
@@ -87,8 +95,30 @@ export async function expectStep(ctx: ScenarioContext, spec: ExpectSpec): Promis
   };
 }
 
-export async function holdsStep(ctx: ScenarioContext, conditions: Condition | Condition[], forExpr: string): Promise<StepOutcome> {
-  const seconds = evaluateTime(forExpr, ctx.probeLookup);
-  const held = await holdsFor(ctx.view, asList(conditions), seconds * 1000, ctx.signal);
-  return { observed: held.observed, measured: { heldSeconds: seconds } };
+function check(step: ExpectStep, { at, earlierNames }: StepCheckContext): string[] {
+  const problems: string[] = [];
+  const exprs: [string, string][] = [['within', step.within], ...(step.between ? ([['between[0]', step.between[0]], ['between[1]', step.between[1]]] as [string, string][]) : [])];
+  for (const [field, expr] of exprs) {
+    const err = checkTimeExpr(expr);
+    if (err) problems.push(`${at}.${field}: ${err}`);
+  }
+  if (step.since) {
+    if (!step.between) problems.push(`${at}: "since" needs "between: [min, max]"`);
+    if (!step.since.startsWith('start:') && !earlierNames.has(step.since)) {
+      problems.push(`${at}.since: no earlier step is named "${step.since}" (or use start:<pod>/<container>)`);
+    }
+  }
+  if (step.between && !step.since) problems.push(`${at}: "between" needs "since"`);
+  return problems;
 }
+
+/** Eventually, or timed (since + between): conditions on what the watches have seen. */
+export const expectStep = defineStep({
+  key: 'expect',
+  schema: ExpectStep,
+  run,
+  summary: (step) => `${describeConditions(step.expect)}${step.between ? ` (timed, since ${step.since})` : ''}`,
+  acts: false,
+  check,
+  checkRaw: (raw, at) => conditionKindProblems(raw, 'expect', at),
+});

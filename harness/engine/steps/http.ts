@@ -1,18 +1,30 @@
 import { execInContainer } from '../k8s/exec.js';
 import { describeMatcher, matches } from '../expect/match.js';
-import type { Matcher } from '../scenario/schema.js';
+import { z } from 'zod';
+import { Duration, Matcher, StepBase } from '../scenario/schema-parts.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
+import { defineStep } from './define.js';
 import { containerOf } from './exec.js';
 import { retryWithin } from './retry.js';
 
-export interface HttpSpec {
-  from: string;
-  container?: string | undefined;
-  url: string;
-  headers?: Record<string, string> | undefined;
-  timeoutSeconds: number;
-  expect: { status: Matcher; body?: Matcher | undefined } | { error: Matcher };
-}
+const HttpStep = z.strictObject({
+  ...StepBase,
+  http: z.strictObject({
+    /** The pod (with wget) the request is sent from: requests come from inside the cluster. */
+    from: z.string().min(1),
+    container: z.string().min(1).optional(),
+    /** May use {service:NAME} (ClusterIP) and {podIP:NAME}. */
+    url: z.string().min(1),
+    headers: z.record(z.string(), z.string()).optional(),
+    timeoutSeconds: z.number().positive().default(3),
+    expect: z.union([
+      z.strictObject({ status: Matcher, body: Matcher.optional() }),
+      z.strictObject({ error: Matcher }),
+    ]),
+  }),
+  within: Duration.optional(),
+});
+type HttpStep = z.infer<typeof HttpStep>;
 
 /** Fills {service:NAME} with the Service's ClusterIP and {podIP:NAME} with the pod's IP. */
 export async function resolveUrl(ctx: ScenarioContext, url: string): Promise<string> {
@@ -55,8 +67,7 @@ export function readWget(exitCode: number, stdout: string, stderr: string): Http
   return { body: stdout, error };
 }
 
-/** An HTTP request sent from inside the cluster, by wget in a client pod. */
-export async function httpStep(ctx: ScenarioContext, spec: HttpSpec, within?: string): Promise<StepOutcome> {
+async function run(ctx: ScenarioContext, { http: spec, within }: HttpStep): Promise<StepOutcome> {
   const url = await resolveUrl(ctx, spec.url);
   const container = containerOf(ctx, spec.from, spec.container);
   const headerArgs = Object.entries(spec.headers ?? {}).flatMap(([k, v]) => ['--header', `${k}: ${v}`]);
@@ -82,3 +93,12 @@ export async function httpStep(ctx: ScenarioContext, spec: HttpSpec, within?: st
   if (!outcome.ok) throw new Error(`${what}: got ${outcome.seen}, want ${outcome.want} (after ${outcome.attempts} attempt(s))`);
   return { observed: `${what} -> ${outcome.seen}` };
 }
+
+/** An HTTP request sent from inside the cluster, by wget in a client pod. */
+export const httpStep = defineStep({
+  key: 'http',
+  schema: HttpStep,
+  run,
+  summary: (step) => `GET ${step.http.url} from ${step.http.from}`,
+  acts: true,
+});

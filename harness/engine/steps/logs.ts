@@ -1,25 +1,32 @@
 import { describeMatcher, matches } from '../expect/match.js';
-import type { Matcher } from '../scenario/schema.js';
+import { z } from 'zod';
+import { Duration, Matcher, StepBase } from '../scenario/schema-parts.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
+import { defineStep } from './define.js';
 import { containerOf } from './exec.js';
 import { retryWithin } from './retry.js';
 
-export interface LogsSpec {
-  pod: string;
-  container?: string | undefined;
-  previous: boolean;
-  expect: Matcher;
-}
+const LogsStep = z.strictObject({
+  ...StepBase,
+  logs: z.strictObject({
+    pod: z.string().min(1),
+    container: z.string().min(1).optional(),
+    /** The previous (terminated) container's log, like kubectl logs --previous. */
+    previous: z.boolean().default(false),
+    expect: Matcher,
+  }),
+  within: Duration.optional(),
+});
+type LogsStep = z.infer<typeof LogsStep>;
 
 /**
  * Logs reach the runtime's log file a moment after what they describe (the kubelet can report a
  * probe's failure before the app's own line about that request is written), so a logs step
  * re-reads for this long unless it says otherwise.
  */
-export const LOGS_DEFAULT_WITHIN = '10s';
+const LOGS_DEFAULT_WITHIN = '10s';
 
-/** A container's log (or the previous container's, like kubectl logs --previous) must match. */
-export async function logsStep(ctx: ScenarioContext, spec: LogsSpec, within = LOGS_DEFAULT_WITHIN): Promise<StepOutcome> {
+async function run(ctx: ScenarioContext, { logs: spec, within = LOGS_DEFAULT_WITHIN }: LogsStep): Promise<StepOutcome> {
   const container = containerOf(ctx, spec.pod, spec.container);
   const outcome = await retryWithin(within, async () => {
     let text: string;
@@ -35,3 +42,12 @@ export async function logsStep(ctx: ScenarioContext, spec: LogsSpec, within = LO
   if (!outcome.ok) throw new Error(`${what}: ${outcome.seen}, want ${describeMatcher(spec.expect)}`);
   return { observed: `${what}: ${outcome.seen}` };
 }
+
+/** A container's log (or the previous container's, like kubectl logs --previous) must match. */
+export const logsStep = defineStep({
+  key: 'logs',
+  schema: LogsStep,
+  run,
+  summary: (step) => `logs of ${step.logs.pod}${step.logs.previous ? ' (previous)' : ''}`,
+  acts: false,
+});

@@ -1,12 +1,20 @@
+import { z } from 'zod';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
+import { StepBase } from '../scenario/schema-parts.js';
+import { defineStep } from './define.js';
 
-export interface NodeSpec {
-  of: string;
-  action: 'stop' | 'start';
-}
+/** Stops or starts the node a pod runs on (needs: {nodeControl: true}): a node failure on demand. */
+const NodeStep = z.strictObject({
+  ...StepBase,
+  node: z.strictObject({
+    /** The node that pod was scheduled to (remembered after the pod is gone). */
+    of: z.string().min(1),
+    action: z.enum(['stop', 'start']),
+  }),
+});
+type NodeStep = z.infer<typeof NodeStep>;
 
-/** Stops or starts the node a pod was scheduled to, through the provider's node control. */
-export async function nodeStep(ctx: ScenarioContext, spec: NodeSpec): Promise<StepOutcome> {
+async function run(ctx: ScenarioContext, { node: spec }: NodeStep): Promise<StepOutcome> {
   const node = ctx.view.lastSeenPods.get(spec.of)?.spec?.nodeName;
   if (!node) throw new Error(`pod ${spec.of} was never scheduled to a node, so there is no node to ${spec.action}`);
   if (!ctx.nodes.control) throw new Error(`this provider cannot ${spec.action} a node (declare needs: {nodeControl: true} so it is reported as not run)`);
@@ -17,3 +25,13 @@ export async function nodeStep(ctx: ScenarioContext, spec: NodeSpec): Promise<St
   else ctx.cleanup.cancel(`node:${node}`);
   return { observed: `node ${node} (of pod ${spec.of}): ${spec.action === 'stop' ? 'stopped' : 'started'}` };
 }
+
+/** Stops or starts the node a pod was scheduled to, through the provider's node control. */
+export const nodeStep = defineStep({
+  key: 'node',
+  schema: NodeStep,
+  run,
+  summary: (step) => `the node of ${step.node.of} to ${step.node.action}`,
+  acts: true,
+  disruptsCluster: true,
+});
