@@ -13,8 +13,11 @@ import { localNodeControl, type LocalNodeControl } from './local/node-control.js
 export interface NodeAccess {
   readFile(node: string, path: string): Promise<string>;
   remove(node: string, path: string): Promise<void>;
-  /** Stops or starts a whole node (a node failure on demand); absent where the provider cannot. */
-  control?: (node: string, action: 'stop' | 'start') => Promise<void>;
+  /**
+   * Stops or starts a whole node (a node failure on demand); absent where the provider cannot.
+   * The signal (a scenario's) ends the wait for a started node to be up.
+   */
+  control?: (node: string, action: 'stop' | 'start', signal?: AbortSignal) => Promise<void>;
 }
 
 /**
