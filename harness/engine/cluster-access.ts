@@ -8,8 +8,11 @@ export type { ImageRewrite } from './k8s/image-refs.js';
 export interface NodeAccess {
   readFile(node: string, path: string): Promise<string>;
   remove(node: string, path: string): Promise<void>;
-  /** Stops or starts a whole node (a node failure on demand); absent where the provider cannot. */
-  control?: (node: string, action: 'stop' | 'start') => Promise<void>;
+  /**
+   * Stops or starts a whole node (a node failure on demand); absent where the provider cannot.
+   * The signal (a scenario's) ends the wait for a started node to be up.
+   */
+  control?: (node: string, action: 'stop' | 'start', signal?: AbortSignal) => Promise<void>;
 }
 
 /** Node access for a provider that has none: every use fails with the reason. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DockerBuildProgress } from '../../harness/cluster/docker/cli.js';
 import { DebootstrapProgress } from '../../harness/cluster/images/offline-bases.js';
-import { formatElapsed, withProgress } from '../../harness/cluster/process/progress.js';
+import { formatElapsed, withProgress } from '../../harness/common/progress.js';
 import { GoBuildProgress, isPackageLine } from '../../harness/cluster/local/binaries.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,4 @@
-import { clip } from '../process/progress.js';
+import { clip } from '../../common/progress.js';
 import { run } from '../process/run.js';
 
 /** Small helpers around the docker CLI shared by the image and engine modules and the preflight. */

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_DOCKER_HOST, lastLine, serverAnswered } from './cli.js';
 import { SetupError } from '../../common/errors.js';
 import type { Log } from '../../common/log.js';
+import { waitAtMost } from '../../common/wait.js';
 import { isAlive, startDaemon, stopFromPidFile } from '../process/daemon.js';
 import { run, which } from '../process/run.js';
 
@@ -121,7 +121,7 @@ export async function ensureDockerEngine(log: Log, options: DockerEngineOptions 
   const foreignPid = readPid(options.dockerPidFile ?? '/var/run/docker.pid');
   if (foreignPid !== undefined && isAlive(foreignPid) && processName(foreignPid).startsWith('dockerd')) {
     log(`dockerd (pid ${foreignPid}) is running but does not answer yet; waiting up to ${timeoutMs / 1000} s`);
-    if (await pollInfo(timeoutMs, undefined)) return false;
+    if (await pollInfo(timeoutMs, log, undefined)) return false;
     throw new SetupError(
       `dockerd (pid ${foreignPid}, not started by this suite) did not answer \`docker info\` within ${timeoutMs / 1000} s`,
       'check that engine (its log, `docker info`) or stop it so the suite can start its own',
@@ -146,7 +146,7 @@ export async function ensureDockerEngine(log: Log, options: DockerEngineOptions 
     exitCode = code;
   });
 
-  const ready = await pollInfo(timeoutMs, () => exitCode !== undefined);
+  const ready = await pollInfo(timeoutMs, log, () => exitCode !== undefined);
   if (!ready) {
     const exited = exitCode !== undefined;
     await stopFromPidFile(pidFile, 10_000);
@@ -172,15 +172,18 @@ export async function ensureDockerEngine(log: Log, options: DockerEngineOptions 
   return true;
 }
 
-/** Polls `docker info` every 500 ms until it answers (true), the deadline passes or `gaveUp()` (false). */
-async function pollInfo(timeoutMs: number, gaveUp: (() => boolean) | undefined): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if ((await dockerInfo()).ok) return true;
-    if (gaveUp?.()) return false;
-    if (Date.now() >= deadline) return false;
-    await delay(500);
-  }
+/**
+ * Polls `docker info` every 500 ms until it answers (true), the deadline passes or `gaveUp()`
+ * (false), with a progress line every 30 s.
+ */
+async function pollInfo(timeoutMs: number, log: Log, gaveUp: (() => boolean) | undefined): Promise<boolean> {
+  const outcome = await waitAtMost(async () => ((await dockerInfo()).ok ? 'answered' : gaveUp?.() ? 'gave up' : undefined), {
+    what: 'dockerd to answer `docker info`',
+    timeoutMs,
+    intervalMs: 500,
+    progress: { log },
+  });
+  return outcome === 'answered';
 }
 
 /**

@@ -1,8 +1,8 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { SetupError } from '../../common/errors.js';
 import { apiMessage, apiStatus } from '../../engine/k8s/client.js';
 import type { Log } from '../../common/log.js';
+import { waitFor } from '../../common/wait.js';
 
 /**
  * Read-only checks of a cluster the run does not own: the API answers with these credentials,
@@ -113,20 +113,27 @@ export async function waitForUsableNode(
   log: Log,
   options: { timeoutMs: number; intervalMs?: number } = { timeoutMs: 120_000 },
 ): Promise<NodeVerdict[]> {
-  const deadline = Date.now() + options.timeoutMs;
+  let summary = 'no answer yet';
   let said = false;
-  for (;;) {
-    const verdicts = (await listNodesOrExplain(kubeconfig, server, context)).map(judgeNode);
-    if (verdicts.some((v) => v.usable)) return verdicts;
-    const summary = verdicts.length ? verdicts.map((v) => `${v.name}: ${v.why}`).join('; ') : 'the cluster has no nodes';
-    if (Date.now() > deadline) {
-      throw new SetupError(
-        `no node of context ${context} can run the scenario pods after ${Math.round(options.timeoutMs / 1000)} s: ${summary}`,
-        `make a node Ready and schedulable (kubectl --context ${context} get nodes; describe node)`,
-      );
-    }
-    if (!said) log(`waiting for a Ready, schedulable node: ${summary}`);
-    said = true;
-    await delay(options.intervalMs ?? 2_000);
-  }
+  return await waitFor(
+    async () => {
+      const verdicts = (await listNodesOrExplain(kubeconfig, server, context)).map(judgeNode);
+      if (verdicts.some((v) => v.usable)) return verdicts;
+      summary = verdicts.length ? verdicts.map((v) => `${v.name}: ${v.why}`).join('; ') : 'the cluster has no nodes';
+      if (!said) log(`waiting for a Ready, schedulable node: ${summary}`);
+      said = true;
+      return undefined;
+    },
+    {
+      what: 'a Ready, schedulable node',
+      timeoutMs: options.timeoutMs,
+      intervalMs: options.intervalMs ?? 2_000,
+      progress: { log, status: () => summary },
+      onTimeout: () =>
+        new SetupError(
+          `no node of context ${context} can run the scenario pods after ${Math.round(options.timeoutMs / 1000)} s: ${summary}`,
+          `make a node Ready and schedulable (kubectl --context ${context} get nodes; describe node)`,
+        ),
+    },
+  );
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Log } from '../../common/log.js';
+import { waitFor } from '../../common/wait.js';
 import { isAlive } from '../process/daemon.js';
 
 /**
@@ -10,35 +10,44 @@ import { isAlive } from '../process/daemon.js';
  * died is taken over.
  */
 export async function withDirLock<T>(lockDir: string, log: Log, what: string, fn: () => Promise<T>, timeoutMs = 45 * 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let announced = false;
-  for (;;) {
+  const take = (): boolean => {
     try {
       mkdirSync(lockDir);
       writeFileSync(join(lockDir, 'owner'), `${process.pid}\n`);
-      break;
+      return true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      return false;
     }
-    const owner = lockOwner(lockDir);
-    if (owner === 'dead') {
-      // Move the stale lock aside atomically, so that two waiters cannot both take it over.
-      const aside = `${lockDir}.stale-${process.pid}`;
-      try {
-        renameSync(lockDir, aside);
-        rmSync(aside, { recursive: true, force: true });
-      } catch {
-        /* another waiter moved it first */
+  };
+  let owner: number | 'unknown' | undefined;
+  await waitFor(
+    () => {
+      if (take()) return true;
+      const current = lockOwner(lockDir);
+      if (current === 'dead') {
+        // Move the stale lock aside atomically, so that two waiters cannot both take it over.
+        const aside = `${lockDir}.stale-${process.pid}`;
+        try {
+          renameSync(lockDir, aside);
+          rmSync(aside, { recursive: true, force: true });
+        } catch {
+          /* another waiter moved it first */
+        }
+        return take(); // false: another waiter took it first; the next check looks at its owner
       }
-      continue;
-    }
-    if (!announced) {
-      log(`waiting for another process (${owner === 'unknown' ? 'pid unknown' : `pid ${owner}`}) that is ${what}`);
-      announced = true;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 60_000} min waiting for the lock ${lockDir} (${what})`);
-    await delay(1_000);
-  }
+      if (owner === undefined) log(`waiting for another process (${current === 'unknown' ? 'pid unknown' : `pid ${current}`}) that is ${what}`);
+      owner = current;
+      return false;
+    },
+    {
+      what: `the lock ${lockDir}`,
+      timeoutMs,
+      intervalMs: 1_000,
+      progress: { log, what: `waiting for the lock ${lockDir} (${what})`, status: () => (owner === undefined || owner === 'unknown' ? undefined : `held by pid ${owner}`) },
+      onTimeout: () => `timed out after ${timeoutMs / 60_000} min waiting for the lock ${lockDir} (${what})`,
+    },
+  );
   try {
     return await fn();
   } finally {

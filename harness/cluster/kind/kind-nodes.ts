@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Log } from '../../common/log.js';
+import { waitFor } from '../../common/wait.js';
 
 /** Waiting, through the API, until every node of a fresh kind cluster is Ready. */
 export interface NodesState {
@@ -57,25 +57,22 @@ export async function waitForNodesReady(kubeconfig: string, expected: number, lo
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(kubeconfig);
   const core = kc.makeApiClient(k8s.CoreV1Api);
-  const started = Date.now();
-  const deadline = started + options.timeoutMs;
-  let lastProgress = started;
   let state: NodesState = { ready: false, names: [], detail: 'the API server has not answered yet' };
-  for (;;) {
-    try {
-      state = summarizeNodes((await core.listNode()).items, expected);
-    } catch (err) {
-      state = { ...state, ready: false, detail: `the API server does not answer yet (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
-    }
-    if (state.ready && state.kubeletVersion) return { ...state, kubeletVersion: state.kubeletVersion };
-    const now = Date.now();
-    if (now >= deadline) {
-      throw new NodesNotReady(options.timeoutMs, state);
-    }
-    if (now - lastProgress >= (options.progressMs ?? 30_000)) {
-      lastProgress = now;
-      log(`waiting for ${expected} node(s) to be Ready (${Math.round((now - started) / 1000)} s): ${state.detail}`);
-    }
-    await delay(options.intervalMs ?? 1_000);
-  }
+  return await waitFor(
+    async () => {
+      try {
+        state = summarizeNodes((await core.listNode()).items, expected);
+      } catch (err) {
+        state = { ...state, ready: false, detail: `the API server does not answer yet (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
+      }
+      return state.ready && state.kubeletVersion ? { ...state, kubeletVersion: state.kubeletVersion } : undefined;
+    },
+    {
+      what: `${expected} node(s) to be Ready`,
+      timeoutMs: options.timeoutMs,
+      intervalMs: options.intervalMs ?? 1_000,
+      progress: { log, status: () => state.detail, ...(options.progressMs !== undefined ? { everyMs: options.progressMs } : {}) },
+      onTimeout: () => new NodesNotReady(options.timeoutMs, state),
+    },
+  );
 }

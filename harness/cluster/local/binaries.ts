@@ -7,7 +7,7 @@ import type { Log } from '../../common/log.js';
 import { run } from '../process/run.js';
 import { findGo } from '../preflight/go-toolchain.js';
 import { runWithProgress } from '../process/run-with-progress.js';
-import { clip } from '../process/progress.js';
+import { clip } from '../../common/progress.js';
 
 /**
  * The Go programs the local cluster runs, built from the Go module proxy into a

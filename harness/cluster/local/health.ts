@@ -1,10 +1,10 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { setTimeout as delay } from 'node:timers/promises';
+import { waitFor, type WaitProgress } from '../../common/wait.js';
 
 /**
- * Tiny HTTP(S) probes of the control-plane daemons' health endpoints, and a poll loop that
- * gives up early when the daemon it waits for has died.
+ * Tiny HTTP(S) probes of the control-plane daemons' health endpoints, and a wait (through
+ * common/wait.ts) that gives up early when the daemon it waits for has died.
  */
 export interface TlsFiles {
   ca?: Buffer;
@@ -43,31 +43,38 @@ export async function answers200(url: string, tls?: TlsFiles): Promise<boolean> 
   }
 }
 
-export class GaveUp extends Error {}
-
 /**
- * Polls `ready` every `intervalMs` until it returns true; throws GaveUp with `describe()` after
- * `timeoutMs`, or as soon as `died` resolves (the daemon exited).
+ * Polls `ready` every `intervalMs` (default 500 ms) until it returns true (an error counts as
+ * false). Throws WaitTimedOut `<what>: not ready after N s` after `timeoutMs`, or DaemonDied as
+ * soon as `died` resolves (the daemon exited), even in the middle of a sleep; rejects with the
+ * signal's reason when it aborts.
  */
-export async function waitFor(
+export async function waitUntilReady(
   what: string,
   ready: () => Promise<boolean>,
-  options: { timeoutMs: number; intervalMs?: number; died?: Promise<number | null> },
+  options: { timeoutMs: number; intervalMs?: number; died?: Promise<number | null>; progress?: WaitProgress; signal?: AbortSignal },
 ): Promise<void> {
-  let exitCode: number | null | undefined;
-  let exited = false;
+  let exit: { code: number | null } | undefined;
+  const dead = new AbortController();
   void options.died?.then((code) => {
-    exited = true;
-    exitCode = code;
+    exit = { code };
+    dead.abort(new DaemonDied(what, code));
   });
-  const deadline = Date.now() + options.timeoutMs;
-  for (;;) {
-    if (exited) throw new DaemonDied(what, exitCode ?? null);
-    if (await ready().catch(() => false)) return;
-    if (exited) throw new DaemonDied(what, exitCode ?? null);
-    if (Date.now() > deadline) throw new GaveUp(`${what}: not ready after ${Math.round(options.timeoutMs / 1000)} s`);
-    await delay(options.intervalMs ?? 500);
-  }
+  await waitFor(
+    async () => {
+      if (await ready().catch(() => false)) return true;
+      if (exit) throw new DaemonDied(what, exit.code);
+      return false;
+    },
+    {
+      what,
+      until: 'ready',
+      timeoutMs: options.timeoutMs,
+      intervalMs: options.intervalMs ?? 500,
+      signal: options.signal ? AbortSignal.any([options.signal, dead.signal]) : dead.signal,
+      ...(options.progress ? { progress: options.progress } : {}),
+    },
+  );
 }
 
 export class DaemonDied extends Error {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Log } from '../../common/log.js';
+import { waitAtMost } from '../../common/wait.js';
 import { isAlive } from '../process/daemon.js';
 import { run } from '../process/run.js';
 import type { LocalPlan } from './plan.js';
@@ -66,6 +66,5 @@ export async function killAndWait(pids: number[]): Promise<void> {
       /* gone */
     }
   }
-  const deadline = Date.now() + 5_000;
-  while (pids.some(isAlive) && Date.now() < deadline) await delay(100);
+  await waitAtMost(() => !pids.some(isAlive), { what: `pids ${pids.join(' ')} to exit after SIGKILL`, timeoutMs: 5_000, intervalMs: 100 });
 }

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { isAlive, startDaemon, stopProcessGroup } from '../process/daemon.js';
-import { answers200, DaemonDied, GaveUp, waitFor } from './health.js';
+import { WaitTimedOut } from '../../common/wait.js';
+import { answers200, DaemonDied, waitUntilReady } from './health.js';
 
 /**
  * Node failure on demand for the local provider (2+ nodes): "stopping a node" stops its kubelet
@@ -43,21 +44,21 @@ export async function stopKubelet(node: string, kubelet: LocalKubelet): Promise<
   rmSync(kubelet.pidFile, { force: true });
 }
 
-export async function startKubelet(node: string, kubelet: LocalKubelet): Promise<void> {
+export async function startKubelet(node: string, kubelet: LocalKubelet, signal?: AbortSignal): Promise<void> {
   if (runningPid(kubelet) !== undefined) throw new Error(`the kubelet of node ${node} is already running`);
   const daemon = startDaemon({ name: `kubelet of ${node}`, command: kubelet.command, args: kubelet.args, logFile: kubelet.logFile, pidFile: kubelet.pidFile });
   try {
-    await waitFor(daemon.name, () => answers200(kubelet.healthz), { timeoutMs: START_TIMEOUT_MS, died: daemon.exited });
+    await waitUntilReady(daemon.name, () => answers200(kubelet.healthz), { timeoutMs: START_TIMEOUT_MS, died: daemon.exited, ...(signal ? { signal } : {}) });
   } catch (err) {
-    if (err instanceof DaemonDied || err instanceof GaveUp) throw new Error(`${err.message}; see ${kubelet.logFile}`);
+    if (err instanceof DaemonDied || err instanceof WaitTimedOut) throw new Error(`${err.message}; see ${kubelet.logFile}`);
     throw err;
   }
 }
 
-export function localNodeControl(nodes: LocalNodeControl): (node: string, action: 'stop' | 'start') => Promise<void> {
-  return async (node, action) => {
+export function localNodeControl(nodes: LocalNodeControl): (node: string, action: 'stop' | 'start', signal?: AbortSignal) => Promise<void> {
+  return async (node, action, signal) => {
     const kubelet = nodes[node];
     if (!kubelet) throw new Error(`node ${node} is not one the local provider can stop and start (${Object.keys(nodes).join(', ') || 'none'})`);
-    await (action === 'stop' ? stopKubelet(node, kubelet) : startKubelet(node, kubelet));
+    await (action === 'stop' ? stopKubelet(node, kubelet) : startKubelet(node, kubelet, signal));
   };
 }

@@ -8,7 +8,8 @@ import type { LocalBinaries } from './binaries.js';
 import { makeCgroupRoot } from './cgroups.js';
 import { bindApiserverToKubelet, nodeState, type NodeState } from './cluster-api.js';
 import type { ConfigFiles } from './configs.js';
-import { answers200, DaemonDied, GaveUp, waitFor, type TlsFiles } from './health.js';
+import { WaitTimedOut } from '../../common/wait.js';
+import { answers200, DaemonDied, waitUntilReady, type TlsFiles } from './health.js';
 import type { HostFacts } from './host-checks.js';
 import { importSandboxImage } from './images.js';
 import { kubeconfigPath } from './pki.js';
@@ -171,13 +172,13 @@ async function startAndWait(
   log(`starting ${name} (log: ${file})`);
   const daemon = startDaemon({ name, command: line.command, args: line.args, logFile: file, pidFile: pidFile(plan, name) });
   started.set(`${plan.paths.root}:${name}`, daemon);
-  await waitForDaemon(daemon, ready, timeoutMs);
+  await waitForDaemon(daemon, ready, timeoutMs, log);
   return daemon;
 }
 
-async function waitForDaemon(daemon: Daemon, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+async function waitForDaemon(daemon: Daemon, ready: () => Promise<boolean>, timeoutMs: number, log?: Log): Promise<void> {
   try {
-    await waitFor(daemon.name, ready, { timeoutMs, died: daemon.exited });
+    await waitUntilReady(daemon.name, ready, { timeoutMs, died: daemon.exited, ...(log ? { progress: { log } } : {}) });
   } catch (err) {
     if (err instanceof DaemonDied) {
       throw new SetupError(
@@ -185,7 +186,7 @@ async function waitForDaemon(daemon: Daemon, ready: () => Promise<boolean>, time
         `read ${daemon.logFile}; then run again (down() and the next up() clean up what is left)`,
       );
     }
-    if (err instanceof GaveUp) {
+    if (err instanceof WaitTimedOut) {
       throw new SetupError(
         `${err.message}; last lines of ${daemon.logFile}:\n${indent(tail(daemon.logFile))}`,
         `read ${daemon.logFile}`,
@@ -244,17 +245,17 @@ async function startNode(plan: LocalPlan, node: LocalNode, lines: Record<DaemonN
   log(`waiting for node ${node.name} to be Ready`);
   let state: NodeState | undefined;
   try {
-    await waitFor(
+    await waitUntilReady(
       `node ${node.name} Ready`,
       async () => {
         state = await nodeState(plan.paths.adminKubeconfig, node.name);
         // the controller-manager allocates podCIDRs in registration order: it must match the CNI config
         return state.ready && state.podCIDR !== undefined;
       },
-      { timeoutMs: 180_000, intervalMs: 1_000, died: kubelet.exited },
+      { timeoutMs: 180_000, intervalMs: 1_000, died: kubelet.exited, progress: { log, status: () => state?.detail } },
     );
   } catch (err) {
-    if (err instanceof GaveUp) {
+    if (err instanceof WaitTimedOut) {
       throw new SetupError(
         `node ${node.name} not Ready (with a podCIDR) after 180 s (${state?.detail ?? 'not registered'}); last lines of ${kubelet.logFile}:\n${indent(tail(kubelet.logFile))}`,
         `read ${kubelet.logFile} and ${logFile(plan, node.daemons.containerd)}`,

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
+import { waitAtMost } from '../../common/wait.js';
 
 /**
  * A long-running process (etcd, kubelet, dockerd...) started in its own session, its output
@@ -66,12 +66,11 @@ export async function stopProcessGroup(pid: number, graceMs = 10_000): Promise<v
       }
     }
   };
+  const exited = () => !isAlive(pid);
   signal('SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await delay(100);
-  if (isAlive(pid)) signal('SIGKILL');
-  const killDeadline = Date.now() + 5_000;
-  while (isAlive(pid) && Date.now() < killDeadline) await delay(100);
+  if (await waitAtMost(exited, { what: `pid ${pid} to exit after SIGTERM`, timeoutMs: graceMs, intervalMs: 100 })) return;
+  signal('SIGKILL');
+  await waitAtMost(exited, { what: `pid ${pid} to exit after SIGKILL`, timeoutMs: 5_000, intervalMs: 100 });
 }
 
 /** Stops the process recorded in a pid file, if it still runs. */

@@ -1,5 +1,5 @@
 import type { Log } from '../../common/log.js';
-import { withProgress } from './progress.js';
+import { withProgress } from '../../common/progress.js';
 import { run, type RunResult } from './run.js';
 
 /** Reads a command's output lines and says how far it is (DebootstrapProgress, DockerBuildProgress...). */

@@ -1,3 +1,4 @@
+import { abortReason, Deadline, onAbort } from '../../common/wait.js';
 import type { ClusterView } from '../observe/recorder.js';
 import type { Condition } from '../scenario/schema.js';
 import { checkAll } from './conditions.js';
@@ -34,34 +35,26 @@ export async function holdsFor(view: ClusterView, conditions: Condition[], forMs
   return await watchConditions(view, conditions, forMs, 'holds', signal);
 }
 
-/** The reason an aborted wait gives: the signal's, e.g. "scenario timeout 5m reached". */
-function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error(`aborted: ${String(signal.reason)}`);
-}
-
 async function watchConditions(view: ClusterView, conditions: Condition[], ms: number, mode: 'eventually' | 'holds', signal?: AbortSignal): Promise<Held> {
   if (signal?.aborted) throw abortReason(signal);
   const startT = Date.now() - view.timeline.startedAt;
-  const deadline = Date.now() + ms;
+  const deadline = new Deadline(ms);
   let result: Held | undefined;
   let failure: ExpectationFailed | undefined;
   let samples = 0;
   await new Promise<void>((resolve, reject) => {
     let done = false;
+    let stopAbort = (): void => undefined;
+    const stop = () => {
+      done = true;
+      clearInterval(timer);
+      unsubscribe();
+      stopAbort();
+    };
     const finish = () => {
       if (done) return;
-      done = true;
-      clearInterval(timer);
-      unsubscribe();
-      signal?.removeEventListener('abort', onAbort);
+      stop();
       resolve();
-    };
-    const onAbort = () => {
-      if (done) return;
-      done = true;
-      clearInterval(timer);
-      unsubscribe();
-      reject(abortReason(signal!));
     };
     const evaluate = () => {
       if (done) return;
@@ -74,7 +67,7 @@ async function watchConditions(view: ClusterView, conditions: Condition[], ms: n
             result = { t, observed: check.observed, atFirstCheck: samples === 1, ...(check.at !== undefined ? { at: check.at } : {}) };
             return finish();
           }
-          if (Date.now() >= deadline) {
+          if (deadline.passed()) {
             failure = new ExpectationFailed(`not true within ${(ms / 1000).toFixed(1)}s: ${check.observed}`, check.observed);
             return finish();
           }
@@ -86,21 +79,23 @@ async function watchConditions(view: ClusterView, conditions: Condition[], ms: n
             );
             return finish();
           }
-          if (Date.now() >= deadline) {
+          if (deadline.passed()) {
             result = { t, observed: `held for ${(ms / 1000).toFixed(1)}s (${samples} checks): ${check.observed}`, atFirstCheck: false };
             return finish();
           }
         }
       } catch (e) {
-        done = true;
-        clearInterval(timer);
-        unsubscribe();
+        stop();
         reject(e);
       }
     };
     const timer = setInterval(evaluate, TICK_MS);
     const unsubscribe = view.timeline.onChange(evaluate);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    stopAbort = onAbort(signal, (reason) => {
+      if (done) return;
+      stop();
+      reject(reason);
+    });
     queueMicrotask(evaluate);
   });
   if (failure) throw failure;

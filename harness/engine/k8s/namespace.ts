@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
+import { waitAtMost, waitFor } from '../../common/wait.js';
 import { apiStatus, type Kube } from './client.js';
 
 export const NAMESPACE_LABEL = 'probe-conformance.io/run';
@@ -13,16 +13,14 @@ export function namespaceName(scenarioId: string): string {
 /** Creates the namespace and waits until its default ServiceAccount exists (pods need it). */
 export async function createNamespace(kube: Kube, name: string, runId: string, timeoutMs = 60_000): Promise<void> {
   await kube.core.createNamespace({ body: { metadata: { name, labels: { [NAMESPACE_LABEL]: runId } } } });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
+  // The service account controller creates it shortly after the namespace: a 404 means not yet.
+  await waitFor(
+    async () => {
       await kube.core.readNamespacedServiceAccount({ name: 'default', namespace: name });
-      return;
-    } catch (e) {
-      if (apiStatus(e) !== 404 || Date.now() > deadline) throw e;
-    }
-    await delay(200);
-  }
+      return true;
+    },
+    { what: `the default ServiceAccount of namespace ${name}`, until: 'created', timeoutMs, intervalMs: 200, retryOn: (e) => apiStatus(e) === 404 },
+  );
 }
 
 /** Deletes the namespace and, if wait is set, waits until it is gone. */
@@ -33,13 +31,17 @@ export async function deleteNamespace(kube: Kube, name: string, waitMs = 0): Pro
     if (apiStatus(e) === 404) return;
     throw e;
   }
-  const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline) {
-    try {
-      await kube.core.readNamespace({ name });
-    } catch (e) {
-      if (apiStatus(e) === 404) return;
-    }
-    await delay(500);
-  }
+  if (waitMs <= 0) return;
+  // Gone is a 404; any other answer (or error) means not yet. Still there after waitMs: give up quietly.
+  await waitAtMost(
+    async () => {
+      try {
+        await kube.core.readNamespace({ name });
+        return false;
+      } catch (e) {
+        return apiStatus(e) === 404;
+      }
+    },
+    { what: `namespace ${name} gone`, timeoutMs: waitMs, intervalMs: 500 },
+  );
 }

@@ -1,4 +1,4 @@
-import type { Log } from '../../common/log.js';
+import type { Log } from './log.js';
 
 /**
  * Progress lines for long jobs (cold Go builds, debootstrap, docker builds): while the job runs,
