@@ -1,4 +1,4 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import { waitFor } from '../../common/wait.js';
 import { apiMessage, apiStatus } from '../k8s/client.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
 import type { Moment } from '../scenario/moments.js';
@@ -36,20 +36,26 @@ async function run(ctx: ScenarioContext, { delete: spec, within = DELETE_DEFAULT
   const t0 = ctx.view.timeline.startedAt;
   const happened: Moment = { lo: started - t0, hi: Date.now() - t0, source: 'watch' };
   if (!spec.wait) return { observed: `delete of ${spec.kind}/${spec.name} requested`, happened };
-  const deadline = started + parseDuration(within) * 1000;
-  for (;;) {
-    try {
-      await ctx.kube.objects.read(ref);
-    } catch (e) {
-      if (apiStatus(e) === 404) {
-        const seconds = (Date.now() - started) / 1000;
-        return { observed: `${spec.kind}/${spec.name} gone ${seconds.toFixed(1)}s after the delete request`, measured: { deletionSeconds: seconds }, happened };
+  const seconds = await waitFor(
+    async () => {
+      try {
+        await ctx.kube.objects.read(ref);
+        return undefined;
+      } catch (e) {
+        if (apiStatus(e) === 404) return (Date.now() - started) / 1000;
+        throw e;
       }
-      throw e;
-    }
-    if (Date.now() > deadline) throw new Error(`${spec.kind}/${spec.name} still exists ${within} after the delete request`);
-    await delay(250);
-  }
+    },
+    {
+      what: `${spec.kind}/${spec.name} to be gone`,
+      since: started,
+      timeoutMs: parseDuration(within) * 1000,
+      intervalMs: 250,
+      signal: ctx.signal,
+      onTimeout: () => `${spec.kind}/${spec.name} still exists ${within} after the delete request`,
+    },
+  );
+  return { observed: `${spec.kind}/${spec.name} gone ${seconds.toFixed(1)}s after the delete request`, measured: { deletionSeconds: seconds }, happened };
 }
 
 /** Deletes an object (like kubectl delete) and by default waits until the API no longer has it. */

@@ -19,7 +19,7 @@ async function run(ctx: ScenarioContext, { node: spec }: NodeStep): Promise<Step
   if (!node) throw new Error(`pod ${spec.of} was never scheduled to a node, so there is no node to ${spec.action}`);
   if (!ctx.nodes.control) throw new Error(`this provider cannot ${spec.action} a node (declare needs: {nodeControl: true} so it is reported as not run)`);
   const control = ctx.nodes.control;
-  await control(node, spec.action);
+  await control(node, spec.action, ctx.signal);
   // A stopped node is started again when the scenario ends, even if a later step fails first.
   if (spec.action === 'stop') ctx.cleanup.defer(`node:${node}`, `start node ${node} (stopped by this scenario)`, () => control(node, 'start'));
   else ctx.cleanup.cancel(`node:${node}`);
