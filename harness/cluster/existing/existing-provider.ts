@@ -10,7 +10,7 @@ import { ensureKind } from '../kind/kind-binary.js';
 import { NODE_ACCESS_ENV, nodeAccessFromEnv, type NodeAccessSpec } from '../node-access.js';
 import type { Cluster, ClusterProvider } from '../provider.js';
 import { checkPermissions, waitForUsableNode } from './cluster-checks.js';
-import { checkOptIn, EXISTING_ENV, imageDelivery, kindClusterName, readExistingOptions, type ImageDelivery } from './existing-options.js';
+import { checkOptIn, EXISTING_ENV, existingOptions, imageDelivery, kindClusterName, type ExistingConfig, type ImageDelivery } from './existing-options.js';
 import { kindLoad, pushImages } from './images.js';
 import { chooseContext, loadKubeconfigs, singleContextKubeconfig } from './kubeconfig.js';
 
@@ -31,13 +31,13 @@ export class ExistingProvider implements ClusterProvider {
   private readonly removeOnExit = (): void => this.removeTempDir();
 
   constructor(
-    private readonly config: Pick<RunConfig, 'cacheDir'>,
+    private readonly config: Pick<RunConfig, 'cacheDir'> & ExistingConfig,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
   async up(log: Log): Promise<Cluster> {
     // Everything that can be decided without the cluster is decided before contacting it.
-    const options = readExistingOptions(this.env);
+    const options = existingOptions(this.config);
     const kc = loadKubeconfigs(options.kubeconfigFiles);
     const { context, cluster } = chooseContext(kc, options.context, options.kubeconfigFiles);
     checkOptIn(context.name, options.allowContext);
