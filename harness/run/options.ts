@@ -113,7 +113,7 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
     defaultText: 'no',
     providers: PROVIDERS,
     help: 'leave the cluster running afterwards',
-    doc: 'leave the cluster (and a Docker engine the run started) running after the run and on Ctrl-C; the kubeconfig path is printed. Without it, the run stops the cluster, and stops dockerd if it started it. (`existing`: nothing to keep; the cluster is never touched.) The variable takes `1`, `true`, `yes` or `0`, `false`, `no`.',
+    doc: 'leave the cluster (and a Docker engine the run started) running after the run and on Ctrl-C; the kubeconfig path is printed. Without it, the run stops the cluster, and stops dockerd if it started it. (`existing`: nothing to keep; the cluster is never touched.)',
   },
   mutations: {
     flag: '--mutations',
