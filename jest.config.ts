@@ -34,7 +34,7 @@ const config: Config = {
   forceExit: true,
   reporters: [
     'default',
-    ['jest-junit', { outputDirectory: process.env.PROBE_REPORTS_DIR ?? 'reports', outputName: 'junit.xml', addFileAttribute: 'true', reportTestSuiteErrors: 'true', classNameTemplate: '{displayName} {classname}', titleTemplate: '{title}' }],
+    ['jest-junit', { outputDirectory: process.env.PROBE_REPORTS_DIR?.trim() || 'reports', outputName: 'junit.xml', addFileAttribute: 'true', reportTestSuiteErrors: 'true', classNameTemplate: '{displayName} {classname}', titleTemplate: '{title}' }],
   ],
 };
 export default config;

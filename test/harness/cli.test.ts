@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { repoRoot } from '../../harness/run/config.js';
+import { helpText } from '../../harness/run/options-text.js';
 
 // The real `npm test` entry point, run as a process; only the cases that stop before Jest starts.
 const cli = join(repoRoot(), 'harness', 'run', 'cli', 'test-command.mjs');
@@ -41,9 +42,16 @@ describe('npm test flags', () => {
     }
   });
 
-  it('a node count out of range is refused', () => {
+  it('a node count out of range is refused, as a flag or as its variable', () => {
     const r = runCli('--nodes=0');
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('--nodes 0: not a valid value');
+    expect(r.stderr).toBe('probe-conformance: --nodes 0: use a whole number from 1 to 10 (local: 1 to 4)\n  fix: see npm test -- --help\n');
+    const env = spawnSync(process.execPath, [cli], { encoding: 'utf8', env: { ...process.env, PROBE_NODES: '5' } });
+    expect(env.status).toBe(2);
+    expect(env.stderr.split('\n')[0]).toBe('probe-conformance: PROBE_NODES=5: use a whole number from 1 to 4 with the local provider, or --provider kind');
+  });
+
+  it('--help is the text generated from the options table', () => {
+    expect(runCli('--help').stdout).toBe(helpText());
   });
 });

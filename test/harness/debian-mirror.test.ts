@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SetupError } from '../../harness/common/errors.js';
+import { readConfig } from '../../harness/run/config.js';
 import { debianMirror, parseDeb822Sources, parseOneLineSources, readAptSources } from '../../harness/cluster/images/debian-mirror.js';
 
 // A copy of /etc/apt/sources.list.d/debian.sources of the machine this was written on (deb822,
@@ -26,13 +27,11 @@ function aptDir(files: Record<string, string>): string {
   return dir;
 }
 
-const noEnv = {};
-
 describe('the Debian mirror from the apt sources', () => {
   it("finds the machine's deb822 debian.sources archive, not its security archive", () => {
     const dir = aptDir({});
     copyFileSync(MACHINE_SOURCES, join(dir, 'sources.list.d', 'debian.sources'));
-    const mirror = debianMirror({ suite: 'bookworm', env: noEnv, aptDir: dir });
+    const mirror = debianMirror({ suite: 'bookworm', aptDir: dir });
     expect(mirror.from).toBe(join(dir, 'sources.list.d', 'debian.sources'));
     expect(mirror.uri).toMatch(/^https?:\/\/[^/]+\/debian$/);
     expect(mirror.uri).not.toMatch(/security/);
@@ -68,7 +67,7 @@ describe('the Debian mirror from the apt sources', () => {
     expect(entries[0]).toMatchObject({ enabled: false, uris: ['http://local-mirror.example.net/debian'] });
     expect(entries[1]).toMatchObject({ enabled: true, types: ['deb', 'deb-src'], suites: ['bookworm', 'bookworm-updates'], components: ['main', 'contrib', 'non-free-firmware'] });
     expect(entries[1]!.signedBy).toContain('BEGIN PGP PUBLIC KEY BLOCK');
-    const mirror = debianMirror({ suite: 'bookworm', env: noEnv, aptDir: aptDir({ 'debian.sources': text }) });
+    const mirror = debianMirror({ suite: 'bookworm', aptDir: aptDir({ 'debian.sources': text }) });
     expect(mirror.uri).toBe('http://ftp.example.org/debian');
   });
 
@@ -90,7 +89,7 @@ describe('the Debian mirror from the apt sources', () => {
     ]);
     expect(entries[2]).toMatchObject({ signedBy: '/usr/share/keyrings/debian-archive-keyring.gpg', components: ['main', 'non-free-firmware'] });
     const dir = aptDir({ 'sources.list': text });
-    expect(debianMirror({ suite: 'bookworm', env: noEnv, aptDir: dir })).toEqual({ uri: 'https://mirror.example.org/debian', from: join(dir, 'sources.list') });
+    expect(debianMirror({ suite: 'bookworm', aptDir: dir })).toEqual({ uri: 'https://mirror.example.org/debian', from: join(dir, 'sources.list') });
   });
 
   it("prefers the recipe's suite and Debian's own key over a third-party repo listing a Debian codename", () => {
@@ -100,10 +99,10 @@ describe('the Debian mirror from the apt sources', () => {
       'docker.list': 'deb [arch=amd64 signed-by=/etc/apt/keyrings/docker.asc] https://download.example.com/linux/debian bookworm stable\n',
       'debian.sources': 'Types: deb\nURIs: http://ftp.example.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n',
     });
-    expect(debianMirror({ suite: 'bookworm', env: noEnv, aptDir: dir })).toEqual({ uri: 'http://ftp.example.org/debian', from: join(dir, 'sources.list.d', 'debian.sources') });
+    expect(debianMirror({ suite: 'bookworm', aptDir: dir })).toEqual({ uri: 'http://ftp.example.org/debian', from: join(dir, 'sources.list.d', 'debian.sources') });
     // Without a bookworm entry, another Debian release's archive serves as well.
     const other = aptDir({ 'sources.list': 'deb http://testing.example.org/debian trixie main\n' });
-    expect(debianMirror({ suite: 'bookworm', env: noEnv, aptDir: other }).uri).toBe('http://testing.example.org/debian');
+    expect(debianMirror({ suite: 'bookworm', aptDir: other }).uri).toBe('http://testing.example.org/debian');
   });
 
   it('resolves a mirror+file: source to its first mirror (Debian cloud images)', () => {
@@ -111,7 +110,7 @@ describe('the Debian mirror from the apt sources', () => {
     const list = join(dir, 'mirrors-debian.list');
     writeFileSync(list, '# mirrors\nhttps://cloud-mirror.example.org/debian\tpriority:1\nhttp://fallback.example.org/debian\n');
     writeFileSync(join(dir, 'sources.list.d', 'debian.sources'), `Types: deb\nURIs: mirror+file://${list}\nSuites: bookworm bookworm-updates\nComponents: main\n`);
-    expect(debianMirror({ suite: 'bookworm', env: noEnv, aptDir: dir })).toEqual({
+    expect(debianMirror({ suite: 'bookworm', aptDir: dir })).toEqual({
       uri: 'https://cloud-mirror.example.org/debian',
       from: `${join(dir, 'sources.list.d', 'debian.sources')} via ${list}`,
     });
@@ -125,7 +124,7 @@ describe('the Debian mirror from the apt sources', () => {
       'd.list.save': 'deb http://d.example.org/debian bookworm main\n',
     });
     expect(readAptSources(dir).files).toEqual([join(dir, 'sources.list.d', 'a.sources'), join(dir, 'sources.list.d', 'b.list')]);
-    expect(debianMirror({ suite: 'bookworm', env: noEnv, aptDir: dir }).uri).toBe('http://a.example.org/debian');
+    expect(debianMirror({ suite: 'bookworm', aptDir: dir }).uri).toBe('http://a.example.org/debian');
   });
 
   it('fails with the files read and the fix on a machine with only third-party sources', () => {
@@ -136,7 +135,7 @@ describe('the Debian mirror from the apt sources', () => {
     });
     let error: unknown;
     try {
-      debianMirror({ suite: 'bookworm', env: noEnv, aptDir: dir });
+      debianMirror({ suite: 'bookworm', aptDir: dir });
     } catch (err) {
       error = err;
     }
@@ -151,20 +150,18 @@ describe('the Debian mirror from the apt sources', () => {
   it('fails on a machine without apt sources (or an Ubuntu one), naming what it looked for', () => {
     const empty = mkdtempSync(join(tmpdir(), 'apt-'));
     dirs.push(empty);
-    expect(() => debianMirror({ suite: 'bookworm', env: noEnv, aptDir: empty })).toThrow(/no .*sources\.list nor .*sources\.list\.d\/\*\.list\|\*\.sources[\s\S]*PROBE_DEBIAN_MIRROR=<your mirror>/);
+    expect(() => debianMirror({ suite: 'bookworm', aptDir: empty })).toThrow(/no .*sources\.list nor .*sources\.list\.d\/\*\.list\|\*\.sources[\s\S]*PROBE_DEBIAN_MIRROR=<your mirror>/);
     const ubuntu = aptDir({ 'sources.list': 'deb http://archive.example.com/ubuntu jammy main restricted\ndeb http://archive.example.com/ubuntu jammy-updates main restricted\n' });
-    expect(() => debianMirror({ suite: 'bookworm', env: noEnv, aptDir: ubuntu })).toThrow(SetupError);
+    expect(() => debianMirror({ suite: 'bookworm', aptDir: ubuntu })).toThrow(SetupError);
   });
 
-  it('PROBE_DEBIAN_MIRROR wins over the apt sources', () => {
+  it('PROBE_DEBIAN_MIRROR (RunConfig.debianMirror) wins over the apt sources', () => {
     const dir = aptDir({ 'sources.list': 'deb http://ftp.example.org/debian bookworm main\n' });
-    expect(debianMirror({ suite: 'bookworm', env: { PROBE_DEBIAN_MIRROR: 'http://cache.example.lan:3142/debian/' }, aptDir: dir })).toEqual({
-      uri: 'http://cache.example.lan:3142/debian',
-      from: 'PROBE_DEBIAN_MIRROR',
-    });
+    const mirror = readConfig({ PROBE_DEBIAN_MIRROR: 'http://cache.example.lan:3142/debian/' }).debianMirror;
+    expect(debianMirror({ suite: 'bookworm', mirror, aptDir: dir })).toEqual({ uri: 'http://cache.example.lan:3142/debian', from: 'PROBE_DEBIAN_MIRROR' });
     // Set but empty counts as unset.
-    expect(debianMirror({ suite: 'bookworm', env: { PROBE_DEBIAN_MIRROR: ' ' }, aptDir: dir }).uri).toBe('http://ftp.example.org/debian');
+    expect(debianMirror({ suite: 'bookworm', mirror: readConfig({ PROBE_DEBIAN_MIRROR: ' ' }).debianMirror, aptDir: dir }).uri).toBe('http://ftp.example.org/debian');
     // Even when the machine has no Debian sources at all.
-    expect(debianMirror({ suite: 'bookworm', env: { PROBE_DEBIAN_MIRROR: 'http://cache.example.lan/debian' }, aptDir: '/nonexistent' }).from).toBe('PROBE_DEBIAN_MIRROR');
+    expect(debianMirror({ suite: 'bookworm', mirror: 'http://cache.example.lan/debian', aptDir: '/nonexistent' }).from).toBe('PROBE_DEBIAN_MIRROR');
   });
 });

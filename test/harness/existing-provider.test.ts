@@ -6,7 +6,8 @@ import type * as k8s from '@kubernetes/client-node';
 import YAML from 'yaml';
 import { SetupError } from '../../harness/common/errors.js';
 import { judgeNode } from '../../harness/cluster/existing/cluster-checks.js';
-import { checkOptIn, imageDelivery, kindClusterName, readExistingOptions } from '../../harness/cluster/existing/existing-options.js';
+import { readConfig } from '../../harness/run/config.js';
+import { checkOptIn, existingOptions, imageDelivery, kindClusterName } from '../../harness/cluster/existing/existing-options.js';
 import { ExistingProvider } from '../../harness/cluster/existing/existing-provider.js';
 import { pushedDigest, repositoryOf } from '../../harness/cluster/existing/images.js';
 import { chooseContext, loadKubeconfigs, singleContextKubeconfig } from '../../harness/cluster/existing/kubeconfig.js';
@@ -42,19 +43,21 @@ describe('the opt-in (PROBE_ALLOW_CONTEXT)', () => {
   });
 });
 
-describe('readExistingOptions', () => {
-  it('defaults to ~/.kube/config and the current context', () => {
-    expect(readExistingOptions({}, '/home/u')).toEqual({ kubeconfigFiles: ['/home/u/.kube/config'], context: undefined, allowContext: undefined, registry: undefined, imagesPreloaded: false });
+describe('existing options', () => {
+  const existing = (env: NodeJS.ProcessEnv) => existingOptions(readConfig({ PROBE_PROVIDER: 'existing', ...env }));
+
+  it('default to ~/.kube/config and the current context', () => {
+    expect(existing({ HOME: '/home/u' })).toEqual({ kubeconfigFiles: ['/home/u/.kube/config'], context: undefined, allowContext: undefined, registry: undefined, imagesPreloaded: false });
   });
 
-  it('reads KUBECONFIG as a list, and the PROBE_ variables', () => {
-    const o = readExistingOptions({ KUBECONFIG: '/a:/b::', PROBE_CONTEXT: 'c', PROBE_ALLOW_CONTEXT: 'c', PROBE_IMAGE_REGISTRY: 'ghcr.io/me/' }, '/home/u');
+  it('read KUBECONFIG as a list, and the PROBE_ variables', () => {
+    const o = existing({ HOME: '/home/u', KUBECONFIG: '/a:/b::', PROBE_CONTEXT: 'c', PROBE_ALLOW_CONTEXT: 'c', PROBE_IMAGE_REGISTRY: 'ghcr.io/me/' });
     expect(o).toEqual({ kubeconfigFiles: ['/a', '/b'], context: 'c', allowContext: 'c', registry: 'ghcr.io/me', imagesPreloaded: false });
   });
 
-  it('refuses a registry with a scheme, and a registry together with preloaded images', () => {
-    expect(thrown(() => readExistingOptions({ PROBE_IMAGE_REGISTRY: 'https://ghcr.io/me' })).message).toContain('PROBE_IMAGE_REGISTRY');
-    expect(thrown(() => readExistingOptions({ PROBE_IMAGE_REGISTRY: 'localhost:5000', PROBE_IMAGES_PRELOADED: '1' })).message).toContain('not both');
+  it('refuse a registry with a scheme, and a registry together with preloaded images', () => {
+    expect(thrown(() => existing({ PROBE_IMAGE_REGISTRY: 'https://ghcr.io/me' })).message).toContain('PROBE_IMAGE_REGISTRY');
+    expect(thrown(() => existing({ PROBE_IMAGE_REGISTRY: 'localhost:5000', PROBE_IMAGES_PRELOADED: '1' })).message).toContain('PROBE_IMAGE_REGISTRY and PROBE_IMAGES_PRELOADED are both set');
   });
 });
 
@@ -125,7 +128,7 @@ describe('kubeconfigs', () => {
   it('up() refuses a context that is not opted in before contacting it, and leaves nothing behind', async () => {
     const file = write('refuse', { apiVersion: 'v1', kind: 'Config', clusters: [bare('c', 'https://127.0.0.1:1')], users: [user('u')], contexts: [context('kind-prod', 'c', 'u')], 'current-context': 'kind-prod' });
     const before = readdirSync(tmpdir()).filter((f) => f.startsWith('probe-conformance-existing-')).length;
-    const provider = new ExistingProvider({ cacheDir: dir }, { KUBECONFIG: file, PROBE_ALLOW_CONTEXT: 'kind-test' });
+    const provider = new ExistingProvider(readConfig({ PROBE_PROVIDER: 'existing', PROBE_CACHE_DIR: dir, KUBECONFIG: file, PROBE_ALLOW_CONTEXT: 'kind-test' }));
     await expect(provider.up(() => undefined)).rejects.toThrow('PROBE_ALLOW_CONTEXT="kind-test" does not match it');
     await provider.down(() => undefined);
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith('probe-conformance-existing-')).length).toBe(before);
@@ -133,7 +136,7 @@ describe('kubeconfigs', () => {
 
   it('up() reports an unreachable API server, and down() removes its kubeconfig copy', async () => {
     const file = write('unreachable', { apiVersion: 'v1', kind: 'Config', clusters: [bare('c', 'https://127.0.0.1:1')], users: [user('u')], contexts: [context('kind-t', 'c', 'u')], 'current-context': 'kind-t' });
-    const provider = new ExistingProvider({ cacheDir: dir }, { KUBECONFIG: file, PROBE_ALLOW_CONTEXT: 'kind-t' });
+    const provider = new ExistingProvider(readConfig({ PROBE_PROVIDER: 'existing', PROBE_CACHE_DIR: dir, KUBECONFIG: file, PROBE_ALLOW_CONTEXT: 'kind-t' }));
     const err = await provider.up(() => undefined).then(
       () => undefined,
       (e: unknown) => e,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { goInstallArgs, kindInstallDir, parseKindVersion } from '../../harness/cluster/kind/kind-binary.js';
 import { parseDockerInfo } from '../../harness/cluster/kind/kind-docker.js';
 import { KindProvider } from '../../harness/cluster/kind/kind-provider.js';
-import type { RunConfig } from '../../harness/run/config.js';
+import { readConfig } from '../../harness/run/config.js';
 
 describe('kind binary', () => {
   it('is installed from its Go module into a version-keyed cache dir', () => {
@@ -32,7 +32,7 @@ describe('docker info', () => {
 describe('KindProvider before up()', () => {
   it('keeps its kubeconfig in a temp dir named after the cluster, and down() is a no-op that can run twice', async () => {
     const reportsDir = mkdtempSync(join(tmpdir(), 'kind-unit-'));
-    const config: RunConfig = { provider: 'kind', keepCluster: false, cacheDir: reportsDir, stateDir: reportsDir, reportsDir, repoRoot: reportsDir, mutations: 'off' };
+    const config = readConfig({ PROBE_PROVIDER: 'kind', PROBE_CACHE_DIR: reportsDir, PROBE_STATE_DIR: reportsDir, PROBE_REPORTS_DIR: reportsDir });
     const provider = new KindProvider(config, { clusterName: 'probe-feedf00d', options: { nodeImage: 'kindest/node:v1.34.3', nodes: 1 } });
     expect(provider.kubeconfig).toBe(join(tmpdir(), 'probe-conformance-probe-feedf00d', 'kubeconfig'));
     expect(provider.failureLogsDir).toBe(join(reportsDir, 'kind-logs', 'probe-feedf00d'));

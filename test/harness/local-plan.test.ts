@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { SetupError } from '../../harness/common/errors.js';
 import { cniConflist, kubeletConfig } from '../../harness/cluster/local/configs.js';
-import { allPorts, makePlan, readLocalNodeCount } from '../../harness/cluster/local/plan.js';
+import { readConfig } from '../../harness/run/config.js';
+import { allPorts, makePlan } from '../../harness/cluster/local/plan.js';
 import { daemonOrder } from '../../harness/cluster/local/processes.js';
 import { nodeAccessFor, nodeControlAvailable } from '../../harness/cluster/node-access.js';
 
@@ -52,10 +53,10 @@ describe('local plan', () => {
     expect(JSON.parse(cniConflist(two)).plugins[0]).toMatchObject({ bridge: 'pcbr1', ipam: { ranges: [[{ subnet: '10.244.1.0/24' }]] } });
   });
 
-  it('reads PROBE_NODES (1 to 4)', () => {
-    expect(readLocalNodeCount({})).toBe(1);
-    expect(readLocalNodeCount({ PROBE_NODES: '2' })).toBe(2);
-    for (const bad of ['0', '5', 'two', '1.5']) expect(() => readLocalNodeCount({ PROBE_NODES: bad })).toThrow(SetupError);
+  it('takes PROBE_NODES (1 to 4) from the config', () => {
+    expect(makePlan(readConfig({})).nodes).toHaveLength(1);
+    expect(makePlan(config, { nodes: readConfig({ PROBE_NODES: '2' }).nodes }).nodes).toHaveLength(2);
+    for (const bad of ['0', '5', 'two', '1.5']) expect(() => readConfig({ PROBE_NODES: bad })).toThrow(SetupError);
   });
 });
 

@@ -7,7 +7,7 @@ import { readConfig, repoRoot } from '../../harness/run/config.js';
 import { dockerImageExists } from '../../harness/cluster/docker/cli.js';
 import { ensureDockerEngine } from '../../harness/cluster/docker/engine.js';
 import { SetupError } from '../../harness/common/errors.js';
-import { baseModeFromEnv, buildDemoImages, ImageBuildError, listDemoImages } from '../../harness/cluster/images/build.js';
+import { buildDemoImages, ImageBuildError, listDemoImages } from '../../harness/cluster/images/build.js';
 import { offlineBaseRefs } from '../../harness/cluster/images/offline-bases.js';
 import { run } from '../../harness/cluster/process/run.js';
 import { BUILD_TIMEOUT_MS, describeWithDocker } from './support.js';
@@ -59,10 +59,10 @@ describe('listDemoImages', () => {
     expect(() => listDemoImages(latest)).toThrow(/images\/y\/image.json is invalid: ref: must not use the tag latest/);
   });
 
-  test('PROBE_IMAGE_BASES selects the base mode (offline by default)', () => {
-    expect(baseModeFromEnv({})).toBe('offline');
-    expect(baseModeFromEnv({ PROBE_IMAGE_BASES: 'official' })).toBe('official');
-    expect(() => baseModeFromEnv({ PROBE_IMAGE_BASES: 'dockerhub' })).toThrow(SetupError);
+  test('PROBE_IMAGE_BASES selects the base mode (offline by default with the local provider)', () => {
+    expect(readConfig({}).imageBases).toBe('offline');
+    expect(readConfig({ PROBE_IMAGE_BASES: 'official' }).imageBases).toBe('official');
+    expect(() => readConfig({ PROBE_IMAGE_BASES: 'dockerhub' })).toThrow(SetupError);
   });
 });
 
@@ -70,11 +70,11 @@ describeWithDocker('buildDemoImages', () => {
   test(
     'a failing build throws an error naming the folder and the last lines of output',
     async () => {
-      await ensureDockerEngine(() => {});
+      await ensureDockerEngine(() => {}, readConfig());
       const root = fakeRepo({
         'broken/Dockerfile': 'ARG BASE=busybox:1.36\nFROM ${BASE}\nRUN echo marker-before-failure-4711 && exit 3\n',
       });
-      const mode = baseModeFromEnv();
+      const mode = readConfig().imageBases;
       const err = await buildDemoImages({ baseMode: mode, cacheDir: readConfig().cacheDir, repoRoot: root, log: () => {} }).then(
         () => undefined,
         (e: unknown) => e,
@@ -89,10 +89,10 @@ describeWithDocker('buildDemoImages', () => {
     BUILD_TIMEOUT_MS,
   );
 
-  (baseModeFromEnv() === 'offline' ? test : test.skip)(
+  (readConfig().imageBases === 'offline' ? test : test.skip)(
     'offline mode builds FROM the offline bases and returns the references',
     async () => {
-      await ensureDockerEngine(() => {});
+      await ensureDockerEngine(() => {}, readConfig());
       const root = fakeRepo({
         'tiny/Dockerfile': 'ARG BASE=busybox:1.36\nFROM ${BASE}\nRUN echo built > /built\n',
       });

@@ -5,7 +5,7 @@ import type { StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe } from '@jest/globals';
 import { readConfig } from '../../harness/run/config.js';
 import { ensureDockerEngine } from '../../harness/cluster/docker/engine.js';
-import { baseModeFromEnv, buildDemoImages, listDemoImages } from '../../harness/cluster/images/build.js';
+import { buildDemoImages, listDemoImages } from '../../harness/cluster/images/build.js';
 import { dockerUnavailable as dockerUnavailableIn } from '../../harness/run/run-handle.js';
 import { run } from '../../harness/cluster/process/run.js';
 
@@ -26,11 +26,11 @@ export const BUILD_TIMEOUT_MS = 20 * 60_000;
 
 const log = (line: string) => process.stderr.write(`[images] ${line}\n`);
 
-/** Builds the named demo images (offline bases unless PROBE_IMAGE_BASES=official); folder -> ref. */
+/** Builds the named demo images (config.imageBases: offline with the local provider); folder -> ref. */
 export async function buildForTest(...folders: string[]): Promise<Record<string, string>> {
   const config = readConfig();
-  await ensureDockerEngine(log);
-  const refs = await buildDemoImages({ baseMode: baseModeFromEnv(), cacheDir: config.cacheDir, repoRoot: config.repoRoot, log, only: folders });
+  await ensureDockerEngine(log, config);
+  const refs = await buildDemoImages({ baseMode: config.imageBases, debianMirror: config.debianMirror, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log, only: folders });
   const byFolder: Record<string, string> = {};
   for (const image of listDemoImages(config.repoRoot)) if (refs.includes(image.ref)) byFolder[image.folder] = image.ref;
   for (const f of folders) if (!byFolder[f]) throw new Error(`image ${f} was not built`);

@@ -18,8 +18,8 @@ import { run, which } from '../process/run.js';
 export interface DockerEngineOptions {
   /** Where dockerd.log goes. Default /var/log/probe-conformance. */
   logDir?: string;
-  /** Where the pid file of a dockerd started here goes. Default $PROBE_STATE_DIR or /var/lib/probe-conformance. */
-  stateDir?: string;
+  /** Where the pid file of a dockerd started here goes (RunConfig.stateDir). */
+  stateDir: string;
   /** How long to wait for a started dockerd to answer. Default 60 s. */
   timeoutMs?: number;
   /** For tests: the /proc/sys directory written for net.ipv4.ip_forward. */
@@ -30,12 +30,8 @@ export interface DockerEngineOptions {
 
 const DEFAULT_LOG_DIR = '/var/log/probe-conformance';
 
-function stateDirOf(options: DockerEngineOptions): string {
-  return options.stateDir ?? process.env.PROBE_STATE_DIR ?? '/var/lib/probe-conformance';
-}
-
-export function dockerdPidFile(options: Pick<DockerEngineOptions, 'stateDir'> = {}): string {
-  return join(stateDirOf(options), 'dockerd.pid');
+export function dockerdPidFile(options: Pick<DockerEngineOptions, 'stateDir'>): string {
+  return join(options.stateDir, 'dockerd.pid');
 }
 
 interface InfoResult {
@@ -79,7 +75,7 @@ function logTail(file: string, lines = 1): string {
 }
 
 /** Makes sure a Docker engine answers; returns true when this call started it (so the caller may stop it). */
-export async function ensureDockerEngine(log: Log, options: DockerEngineOptions = {}): Promise<boolean> {
+export async function ensureDockerEngine(log: Log, options: DockerEngineOptions): Promise<boolean> {
   if (!(await which('docker'))) {
     throw new SetupError('the docker CLI is not installed', 'apt-get install docker.io (or install Docker Engine), then re-run');
   }
@@ -138,7 +134,7 @@ export async function ensureDockerEngine(log: Log, options: DockerEngineOptions 
 
   mkdirSync(logDir, { recursive: true });
   const pidFile = dockerdPidFile(options);
-  mkdirSync(stateDirOf(options), { recursive: true });
+  mkdirSync(options.stateDir, { recursive: true });
   log(`starting dockerd (log: ${logFile})`);
   const daemon = startDaemon({ name: 'dockerd', command: dockerd, args: [], logFile, pidFile });
   let exitCode: number | null | undefined;
@@ -190,7 +186,7 @@ async function pollInfo(timeoutMs: number, log: Log, gaveUp: (() => boolean) | u
  * Stops the dockerd that ensureDockerEngine() started (found through its pid file), and nothing
  * else: returns false when there is no such daemon.
  */
-export async function stopStartedDockerEngine(log: Log, options: Pick<DockerEngineOptions, 'stateDir'> = {}): Promise<boolean> {
+export async function stopStartedDockerEngine(log: Log, options: Pick<DockerEngineOptions, 'stateDir'>): Promise<boolean> {
   const pidFile = dockerdPidFile(options);
   if (!existsSync(pidFile)) return false;
   const pid = readPid(pidFile);

@@ -1,33 +1,31 @@
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import type { RunConfig } from '../../run/config.js';
 import { SetupError } from '../../common/errors.js';
+import { OPTIONS } from '../../run/options.js';
 
 /**
- * Options of the existing-cluster provider (PROBE_PROVIDER=existing), read from the environment.
- * See docs/existing-cluster.md.
+ * Options of the existing-cluster provider (PROBE_PROVIDER=existing), from the RunConfig
+ * (harness/run/options.ts). See docs/existing-cluster.md.
  */
 export const EXISTING_ENV = {
-  /** Context to run against; default: the kubeconfig's current context. */
-  context: 'PROBE_CONTEXT',
-  /** The opt-in: must equal the context name exactly. */
-  allowContext: 'PROBE_ALLOW_CONTEXT',
-  /** Registry the demo images are pushed to, e.g. localhost:5000 or ghcr.io/me. */
-  registry: 'PROBE_IMAGE_REGISTRY',
-  /** 1: the demo images are already in every node's runtime; neither push nor load them. */
-  imagesPreloaded: 'PROBE_IMAGES_PRELOADED',
-  /** JSON: how the run reaches the nodes ({"kind":"local"} when this machine is the only node). */
-  nodeAccess: 'PROBE_NODE_ACCESS',
+  context: OPTIONS.context.env,
+  allowContext: OPTIONS.allowContext.env,
+  registry: OPTIONS.imageRegistry.env,
+  imagesPreloaded: OPTIONS.imagesPreloaded.env,
+  nodeAccess: OPTIONS.nodeAccess.env,
 } as const;
+
+export type ExistingConfig = Pick<RunConfig, 'kubeconfigFiles' | 'context' | 'allowContext' | 'imageRegistry' | 'imagesPreloaded' | 'nodeAccess'>;
 
 export interface ExistingOptions {
   /** The kubeconfig files, in KUBECONFIG order (the first one that sets a value wins, as with kubectl). */
   kubeconfigFiles: string[];
-  /** PROBE_CONTEXT, if set. */
-  context?: string;
-  /** PROBE_ALLOW_CONTEXT, if set (compared exactly, not trimmed). */
-  allowContext?: string;
-  /** PROBE_IMAGE_REGISTRY without a trailing slash, if set. */
-  registry?: string;
+  /** Default: the kubeconfig's current context. */
+  context?: string | undefined;
+  /** The opt-in: must equal the context name exactly. */
+  allowContext?: string | undefined;
+  /** Where the demo images are pushed, e.g. localhost:5000 or ghcr.io/me. */
+  registry?: string | undefined;
+  /** The demo images are already in every node's runtime; neither push nor load them. */
   imagesPreloaded: boolean;
 }
 
@@ -37,43 +35,9 @@ export type ImageDelivery =
   | { kind: 'kind'; cluster: string }
   | { kind: 'preloaded' };
 
-/** host[:port] then optional lower-case path components: localhost:5000, ghcr.io/me, 10.0.0.5:5000/team. */
-const REGISTRY = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
-}
-
-function flag(value: string | undefined): boolean {
-  const v = (value ?? '').trim().toLowerCase();
-  return v === '1' || v === 'true' || v === 'yes';
-}
-
-export function readExistingOptions(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): ExistingOptions {
-  const kubeconfigFiles = (env.KUBECONFIG ?? '').split(delimiter).filter((f) => f !== '');
-  let registry = nonEmpty(env[EXISTING_ENV.registry])?.trim().replace(/\/+$/, '');
-  if (registry !== undefined) {
-    if (!REGISTRY.test(registry)) {
-      throw new SetupError(
-        `${EXISTING_ENV.registry}=${env[EXISTING_ENV.registry]} is not a registry prefix`,
-        `give host[:port][/path] without a scheme, e.g. ${EXISTING_ENV.registry}=localhost:5000 or ${EXISTING_ENV.registry}=ghcr.io/me`,
-      );
-    }
-  }
-  const imagesPreloaded = flag(env[EXISTING_ENV.imagesPreloaded]);
-  if (registry !== undefined && imagesPreloaded) {
-    throw new SetupError(
-      `both ${EXISTING_ENV.registry} and ${EXISTING_ENV.imagesPreloaded} are set`,
-      `set ${EXISTING_ENV.registry} to push the images, or ${EXISTING_ENV.imagesPreloaded}=1 if every node already has them, not both`,
-    );
-  }
-  return {
-    kubeconfigFiles: kubeconfigFiles.length > 0 ? kubeconfigFiles : [join(home, '.kube', 'config')],
-    context: nonEmpty(env[EXISTING_ENV.context]),
-    allowContext: env[EXISTING_ENV.allowContext] === '' ? undefined : env[EXISTING_ENV.allowContext],
-    registry,
-    imagesPreloaded,
-  };
+export function existingOptions(config: ExistingConfig): ExistingOptions {
+  const { kubeconfigFiles, context, allowContext, imageRegistry, imagesPreloaded } = config;
+  return { kubeconfigFiles, context, allowContext, registry: imageRegistry, imagesPreloaded };
 }
 
 /**

@@ -2,14 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunConfig } from '../../run/config.js';
-import { SetupError } from '../../common/errors.js';
 import type { Log } from '../../common/log.js';
 import { run } from '../process/run.js';
 import { ensureKind } from '../kind/kind-binary.js';
 import type { NodeAccessSpec } from '../node-access.js';
 import type { Cluster, ClusterProvider, LoadedImages } from '../provider.js';
 import { checkPermissions, waitForUsableNode } from './cluster-checks.js';
-import { checkOptIn, EXISTING_ENV, imageDelivery, kindClusterName, readExistingOptions, type ImageDelivery } from './existing-options.js';
+import { checkOptIn, EXISTING_ENV, existingOptions, imageDelivery, kindClusterName, type ExistingConfig, type ImageDelivery } from './existing-options.js';
 import { kindLoad, pushImages } from './images.js';
 import { chooseContext, loadKubeconfigs, singleContextKubeconfig } from './kubeconfig.js';
 
@@ -28,14 +27,11 @@ export class ExistingProvider implements ClusterProvider {
   private kind?: string;
   private readonly removeOnExit = (): void => this.removeTempDir();
 
-  constructor(
-    private readonly config: Pick<RunConfig, 'cacheDir'>,
-    private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
+  constructor(private readonly config: Pick<RunConfig, 'cacheDir'> & ExistingConfig) {}
 
   async up(log: Log): Promise<Cluster> {
     // Everything that can be decided without the cluster is decided before contacting it.
-    const options = readExistingOptions(this.env);
+    const options = existingOptions(this.config);
     const kc = loadKubeconfigs(options.kubeconfigFiles);
     const { context, cluster } = chooseContext(kc, options.context, options.kubeconfigFiles);
     checkOptIn(context.name, options.allowContext);
@@ -115,17 +111,8 @@ export class ExistingProvider implements ClusterProvider {
    * must not stop or start the nodes of a cluster it does not own (see node-access.ts).
    */
   private nodeAccessSpec(context: string): NodeAccessSpec | { kind: 'docker'; control: false } {
-    const given = this.env[EXISTING_ENV.nodeAccess];
-    if (given) {
-      let spec: NodeAccessSpec | undefined;
-      try {
-        spec = JSON.parse(given) as NodeAccessSpec;
-      } catch {
-        /* reported below */
-      }
-      if (spec?.kind === 'local' || spec?.kind === 'docker' || (spec?.kind === 'none' && typeof spec.reason === 'string')) return spec;
-      throw new SetupError(`${EXISTING_ENV.nodeAccess}=${given} is not a node access spec`, `unset it, or set {"kind":"local"}, {"kind":"docker"} or {"kind":"none","reason":"..."}`);
-    }
+    const given = this.config.nodeAccess;
+    if (given) return given.kind === 'docker' ? { kind: 'docker', control: false } : given;
     if (kindClusterName(context) !== undefined) return { kind: 'docker', control: false };
     return { kind: 'none', reason: `the nodes of the existing cluster (context ${context}) are not reachable from this run` };
   }

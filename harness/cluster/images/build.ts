@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DockerBuildProgress, LineTail } from '../docker/cli.js';
-import type { ProviderName } from '../../run/config.js';
+import type { BaseMode } from '../../run/config.js';
 import { SetupError } from '../../common/errors.js';
 import type { Log } from '../../common/log.js';
 import { runWithProgress } from '../process/run-with-progress.js';
@@ -18,7 +18,7 @@ import { ensureOfflineBases, type OfflineBaseKind } from './offline-bases.js';
  * offlineBase picks the offline base passed as BASE; by default "busybox" when the official base
  * is a busybox image, else "debian".
  */
-export type BaseMode = 'official' | 'offline';
+export type { BaseMode } from '../../run/config.js';
 
 export interface DemoImage {
   /** Folder name under images/, e.g. node-server. */
@@ -45,24 +45,6 @@ const ImageJson = z
     offlineBase: z.enum(['debian', 'busybox']).optional(),
   })
   .strict();
-
-/**
- * PROBE_IMAGE_BASES=official|offline (any case); unset or empty: offline with the local provider
- * (no registry needed), official with the others. An unknown value is returned as `invalid`.
- */
-export function imageBaseMode(provider: ProviderName, env: NodeJS.ProcessEnv = process.env): BaseMode | { invalid: string } {
-  const raw = env.PROBE_IMAGE_BASES;
-  if (raw === undefined || raw.trim() === '') return provider === 'local' ? 'offline' : 'official';
-  const v = raw.trim().toLowerCase();
-  return v === 'official' || v === 'offline' ? v : { invalid: raw };
-}
-
-/** The image tests' mode: PROBE_IMAGE_BASES, default offline (no registry is needed); an unknown value is a SetupError. */
-export function baseModeFromEnv(env: NodeJS.ProcessEnv = process.env): BaseMode {
-  const mode = imageBaseMode('local', env);
-  if (typeof mode === 'string') return mode;
-  throw new SetupError(`unknown PROBE_IMAGE_BASES=${mode.invalid}`, 'use official (Docker Hub base images) or offline (built with debootstrap)');
-}
 
 /** The ARG BASE default of a Dockerfile, checking that it starts with ARG BASE=... then FROM ${BASE}. */
 function parseDockerfile(folder: string, text: string): string {
@@ -141,7 +123,10 @@ export class ImageBuildError extends Error {
 }
 
 export interface BuildDemoImagesOptions {
+  /** RunConfig.imageBases. */
   baseMode: BaseMode;
+  /** RunConfig.debianMirror, for offline bases. */
+  debianMirror?: string | undefined;
   cacheDir: string;
   repoRoot: string;
   log: Log;
@@ -164,7 +149,7 @@ export async function buildDemoImages(options: BuildDemoImagesOptions): Promise<
     images = images.filter((i) => options.only!.includes(i.folder));
   }
   if (images.length === 0) return [];
-  const bases = baseMode === 'offline' ? await ensureOfflineBases({ cacheDir: options.cacheDir, log, progressEveryMs: options.progressEveryMs }) : undefined;
+  const bases = baseMode === 'offline' ? await ensureOfflineBases({ cacheDir: options.cacheDir, mirror: options.debianMirror, log, progressEveryMs: options.progressEveryMs }) : undefined;
   const refs: string[] = [];
   for (const image of images) {
     const base = bases ? bases[image.offlineBase] : image.officialBase;

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SetupError } from '../../common/errors.js';
+import { OPTIONS } from '../../run/options.js';
 
 /**
  * The Debian mirror the offline base images are made from (debootstrap, and apt in the image
@@ -15,7 +16,7 @@ import { SetupError } from '../../common/errors.js';
  * first, then entries without a key of their own (Debian's archive key or no Signed-By; third-party
  * repositories bring their own), then URIs ending in /debian; ties go to apt's file order.
  */
-export const DEBIAN_MIRROR_ENV = 'PROBE_DEBIAN_MIRROR';
+export const DEBIAN_MIRROR_ENV = OPTIONS.debianMirror.env;
 
 export interface AptSourceEntry {
   /** The file it came from. */
@@ -229,16 +230,15 @@ export function pickDebianMirror(entries: AptSourceEntry[], suite: string): { mi
 export interface DebianMirrorOptions {
   /** The suite the recipe installs (entries for it are preferred), e.g. bookworm. */
   suite: string;
-  env?: NodeJS.ProcessEnv;
+  /** RunConfig.debianMirror: taken as it is when set. */
+  mirror?: string | undefined;
   /** Where apt's sources are; default /etc/apt (tests pass a folder of their own). */
   aptDir?: string;
 }
 
 /** $PROBE_DEBIAN_MIRROR, else the machine's Debian archive; a SetupError naming the files read when there is none. */
 export function debianMirror(options: DebianMirrorOptions): DebianMirror {
-  const env = options.env ?? process.env;
-  const fromEnv = env[DEBIAN_MIRROR_ENV]?.trim();
-  if (fromEnv) return { uri: fromEnv.replace(/\/+$/, ''), from: DEBIAN_MIRROR_ENV };
+  if (options.mirror) return { uri: options.mirror, from: DEBIAN_MIRROR_ENV };
   const aptDir = options.aptDir ?? '/etc/apt';
   const sources = readAptSources(aptDir);
   const { mirror, rejected } = pickDebianMirror(sources.entries, options.suite);

@@ -100,10 +100,10 @@ export interface OfflineBaseOptions {
   cacheDir: string;
   log: Log;
   /**
-   * Debian mirror for debootstrap and apt. Default: $PROBE_DEBIAN_MIRROR, else the Debian archive in
+   * Debian mirror for debootstrap and apt (RunConfig.debianMirror). Default: the Debian archive in
    * this machine's apt sources (debianMirror()); looked up only when debootstrap has to run.
    */
-  mirror?: string;
+  mirror?: string | undefined;
   /** Milliseconds between progress lines of the long steps (default 30 s). */
   progressEveryMs?: number;
 }
@@ -181,7 +181,7 @@ async function debootstrapTarball(tarball: string, workDir: string, options: Off
     );
   }
   const suite = OFFLINE_BASE_RECIPE.suite;
-  const source: DebianMirror = options.mirror ? { uri: options.mirror, from: 'the mirror option' } : debianMirror({ suite });
+  const source: DebianMirror = debianMirror({ suite, mirror: options.mirror });
   const mirror = source.uri;
   log(`Debian mirror ${mirror} (from ${source.from})`);
   const target = join(workDir, 'rootfs.partial');

@@ -12,7 +12,7 @@ import { ensureKind, type KindBinary } from './kind-binary.js';
 import { expectedNodeNames, kindClusterConfig, needsCgroupV1Patch, newClusterName } from './kind-config.js';
 import { checkDocker, clusterContainers, removeClusterContainers } from './kind-docker.js';
 import { explainCreateFailure } from './kind-errors.js';
-import { readKindOptions, type KindOptions } from './kind-options.js';
+import { kindOptions, type KindOptions } from './kind-options.js';
 import { NodesNotReady, waitForNodesReady } from './kind-nodes.js';
 
 const CREATE_TIMEOUT_MS = 20 * 60_000;
@@ -22,7 +22,7 @@ const DELETE_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * A cluster of Docker containers made by the `kind` CLI: one per run, named probe-<hex>, from a
- * generated config (PROBE_NODES nodes running PROBE_KIND_NODE_IMAGE). Its kubeconfig and config
+ * generated config (config.nodes nodes running config.kindNodeImage). Its kubeconfig and config
  * live in a temp dir that down() removes with the cluster. See docs/kind.md.
  */
 export class KindProvider implements ClusterProvider {
@@ -41,7 +41,7 @@ export class KindProvider implements ClusterProvider {
     private readonly config: RunConfig,
     overrides: { clusterName?: string; options?: KindOptions } = {},
   ) {
-    this.options = overrides.options ?? readKindOptions();
+    this.options = overrides.options ?? kindOptions(config);
     this.clusterName = overrides.clusterName ?? newClusterName();
     this.stateDir = join(tmpdir(), `probe-conformance-${this.clusterName}`);
   }

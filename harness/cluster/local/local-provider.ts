@@ -17,7 +17,7 @@ import { killLeftoverProcesses, unmountAll } from './leftovers.js';
 import { setUpNetwork, tearDownNetwork, type NetworkState } from './network.js';
 import type { LocalNodeControl } from './node-control.js';
 import { writePki } from './pki.js';
-import { makePlan, readLocalNodeCount, type LocalNode, type LocalPlan } from './plan.js';
+import { makePlan, type LocalNode, type LocalPlan } from './plan.js';
 import { daemonOrder, isRunning, kubeletCommandLine, kubeletHealthzURL, logFile, pidFile, startCluster, stopDaemons } from './processes.js';
 
 /** What down() needs to undo, kept on disk so a later run can clean up after a killed one. */
@@ -32,7 +32,7 @@ interface StateFile {
 /**
  * A cluster of host processes (etcd, control plane, per node a containerd and a kubelet,
  * kube-proxy), built from source and kept on this machine's own addresses; one node unless
- * PROBE_NODES says more. See docs/local-cluster.md.
+ * config.nodes says more. See docs/local-cluster.md.
  */
 export class LocalProvider implements ClusterProvider {
   readonly name = 'local';
@@ -41,7 +41,7 @@ export class LocalProvider implements ClusterProvider {
   private binaries?: LocalBinaries;
 
   constructor(private readonly config: RunConfig) {
-    this.plan = makePlan(config, { nodes: readLocalNodeCount() });
+    this.plan = makePlan(config, { nodes: config.nodes });
   }
 
   async up(log: Log): Promise<Cluster> {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { RunConfig } from '../../run/config.js';
-import { SetupError } from '../../common/errors.js';
+import { MAX_NODES } from '../../run/options.js';
 
 /**
  * Where a local cluster lives: its addresses and the paths of every file it writes. All
@@ -100,17 +100,7 @@ export interface PlanOptions {
 export const DEFAULT_CLUSTER_NAME = 'local';
 export const DEFAULT_NODE_NAME = 'probe-node';
 /** Tested with 2; each node adds a containerd and a kubelet (~150 MB) on the same machine. */
-export const MAX_LOCAL_NODES = 4;
-
-/** PROBE_NODES for the local provider: 1 (default) to MAX_LOCAL_NODES. */
-export function readLocalNodeCount(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = (env.PROBE_NODES ?? '').trim();
-  const nodes = raw === '' ? 1 : Number(raw);
-  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_LOCAL_NODES) {
-    throw new SetupError(`PROBE_NODES=${raw} is not a node count for the local provider`, `use a whole number from 1 to ${MAX_LOCAL_NODES}`);
-  }
-  return nodes;
-}
+export const MAX_LOCAL_NODES = MAX_NODES.local;
 
 function makeNode(n: number, baseName: string, clusterName: string, root: string, run: string, config: string): LocalNode {
   // node 1 keeps the single-node layout; node N lives under node-N/ in the state and run dirs

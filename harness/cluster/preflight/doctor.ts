@@ -1,4 +1,4 @@
-import { readConfig } from '../../run/config.js';
+import type { RunConfig } from '../../run/config.js';
 import { describeError } from '../../common/errors.js';
 import { formatChecks, formatPreflight, runPreflight, type MachineOptions } from './index.js';
 
@@ -6,14 +6,7 @@ import { formatChecks, formatPreflight, runPreflight, type MachineOptions } from
  * `npm run doctor` / `npm test -- --doctor`: the preflight alone, no Jest and no cluster. Prints
  * one line per check, then the problems with their fixes; returns the exit code (0: none).
  */
-export async function doctor(write: (text: string) => void = (t) => process.stdout.write(t), machine: MachineOptions = {}): Promise<number> {
-  let config;
-  try {
-    config = readConfig();
-  } catch (err) {
-    write(`${describeError(err)}\n`);
-    return 1;
-  }
+export async function doctor(config: RunConfig, write: (text: string) => void = (t) => process.stdout.write(t), machine: MachineOptions = {}): Promise<number> {
   write(`probe-conformance doctor: what the ${config.provider} provider needs on this machine (nothing is changed)\n`);
   try {
     const report = await runPreflight(config, machine);

@@ -1,4 +1,5 @@
 import type { RunConfig } from '../../run/config.js';
+import { existingOptions } from '../existing/existing-options.js';
 import { combine, type CheckResult } from './check.js';
 import { existingDiskNeeds } from './disk-budget.js';
 import { checkDockerEngine } from './docker-engine.js';
@@ -17,14 +18,14 @@ export async function checkExistingProvider(config: RunConfig, machine: MachineO
   const path = env.PATH ?? '';
   const uid = machine.uid ?? process.getuid?.();
   const [context, docker] = await Promise.all([
-    checkExistingContext({ env, ...(machine.home ? { home: machine.home } : {}), ...(machine.connectTimeoutMs ? { connectTimeoutMs: machine.connectTimeoutMs } : {}) }),
+    checkExistingContext(existingOptions(config), machine.connectTimeoutMs ? { connectTimeoutMs: machine.connectTimeoutMs } : {}),
     checkDockerEngine({ path, uid, env, provider: 'existing', ...(machine.daemonJson ? { daemonJson: machine.daemonJson } : {}) }),
   ]);
   const kind =
     context.delivery?.kind === 'kind'
       ? await checkKindCli({ cacheDir: config.cacheDir, path, provider: 'kind' /* install.sh --provider kind installs Go */, ...(machine.goFallbacks ? { goFallbacks: machine.goFallbacks } : {}) })
       : undefined;
-  const bases = await checkImageBases({ provider: 'existing', cacheDir: config.cacheDir, env, path, uid, ...(docker.docker.answers && docker.docker.cli ? { docker: docker.docker.cli } : {}) });
+  const bases = await checkImageBases({ provider: 'existing', mode: config.imageBases, mirror: config.debianMirror, cacheDir: config.cacheDir, path, uid, ...(docker.docker.answers && docker.docker.cli ? { docker: docker.docker.cli } : {}) });
   const disk = checkFreeDisk(existingDiskNeeds({ ...(docker.docker.dataRoot ? { dockerDataRoot: docker.docker.dataRoot } : {}) }), machine.disk);
   return combine(context, docker, ...(kind ? [kind] : []), bases, disk);
 }

@@ -1,7 +1,6 @@
 import { connect } from 'node:net';
-import { homedir } from 'node:os';
 import { SetupError, type Problem } from '../../common/errors.js';
-import { checkOptIn, imageDelivery, readExistingOptions, type ImageDelivery } from '../existing/existing-options.js';
+import { checkOptIn, EXISTING_ENV, imageDelivery, type ExistingOptions, type ImageDelivery } from '../existing/existing-options.js';
 import { chooseContext, loadKubeconfigs } from '../existing/kubeconfig.js';
 import { combine, found, missing, type CheckResult } from './check.js';
 
@@ -12,8 +11,6 @@ import { combine, found, missing, type CheckResult } from './check.js';
  * timeout; credentials and permissions are checked by the run itself).
  */
 export interface ExistingContextOptions {
-  env?: NodeJS.ProcessEnv;
-  home?: string;
   /** For the reachability check. Default 3 s. */
   connectTimeoutMs?: number;
 }
@@ -54,15 +51,7 @@ export function tcpReachable(host: string, port: number, timeoutMs: number): Pro
   });
 }
 
-export async function checkExistingContext(options: ExistingContextOptions = {}): Promise<CheckResult & ExistingContextFacts> {
-  const env = options.env ?? process.env;
-  let opts;
-  try {
-    opts = readExistingOptions(env, options.home ?? homedir());
-  } catch (err) {
-    const p = asProblem(err);
-    return missing('existing options', p.what, p);
-  }
+export async function checkExistingContext(opts: ExistingOptions, options: ExistingContextOptions = {}): Promise<CheckResult & ExistingContextFacts> {
   let kc;
   try {
     kc = loadKubeconfigs(opts.kubeconfigFiles);
@@ -82,10 +71,10 @@ export async function checkExistingContext(options: ExistingContextOptions = {})
   const results: CheckResult[] = [found('kubeconfig', opts.kubeconfigFiles.join(', ')), found('context', `${context} (${server})`)];
   try {
     checkOptIn(context, opts.allowContext);
-    results.push(found('opt-in', `PROBE_ALLOW_CONTEXT=${context}`));
+    results.push(found('opt-in', `${EXISTING_ENV.allowContext}=${context}`));
   } catch (err) {
     const p = asProblem(err);
-    results.push(missing('opt-in', opts.allowContext === undefined ? 'PROBE_ALLOW_CONTEXT is not set' : `PROBE_ALLOW_CONTEXT=${JSON.stringify(opts.allowContext)} does not match`, p));
+    results.push(missing('opt-in', opts.allowContext === undefined ? `${EXISTING_ENV.allowContext} is not set` : `${EXISTING_ENV.allowContext}=${JSON.stringify(opts.allowContext)} does not match`, p));
   }
   let delivery: ImageDelivery | undefined;
   try {

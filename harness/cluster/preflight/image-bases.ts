@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProviderName } from '../../run/config.js';
+import type { BaseMode, ProviderName } from '../../run/config.js';
 import { SetupError } from '../../common/errors.js';
 import { debianMirror } from '../images/debian-mirror.js';
-import { imageBaseMode, type BaseMode } from '../images/build.js';
 import { OFFLINE_BASE_RECIPE, offlineBaseKey, offlineBaseRefs } from '../images/offline-bases.js';
 import { run } from '../process/run.js';
 import { combine, found, missing, type CheckResult } from './check.js';
@@ -13,13 +12,14 @@ import { installFix } from './install-hint.js';
 /**
  * The demo images' base images: `official` ones come from Docker Hub; `offline` ones are built
  * here with debootstrap (root), unless Docker already has them or the rootfs tarball is cached
- * (harness/cluster/images/offline-bases.ts). The default is offline with the local provider (no registry
- * needed), official with the others (imageBaseMode), as global setup chooses.
+ * (harness/cluster/images/offline-bases.ts). The mode is RunConfig.imageBases.
  */
 export interface ImageBaseOptions {
   provider: ProviderName;
+  mode: BaseMode;
+  /** RunConfig.debianMirror. */
+  mirror?: string | undefined;
   cacheDir: string;
-  env?: NodeJS.ProcessEnv;
   path?: string;
   uid?: number;
   /** A docker CLI whose engine answers: asked whether the offline bases are already built. */
@@ -39,13 +39,7 @@ async function basesInDocker(docker: string): Promise<boolean> {
 }
 
 export async function checkImageBases(options: ImageBaseOptions): Promise<CheckResult & { mode?: BaseMode }> {
-  const mode = imageBaseMode(options.provider, options.env);
-  if (typeof mode !== 'string') {
-    return missing('image bases', `PROBE_IMAGE_BASES=${mode.invalid}`, {
-      what: `unknown PROBE_IMAGE_BASES=${mode.invalid}`,
-      fix: 'use --image-bases official (Docker Hub base images) or offline (built here with debootstrap)',
-    });
-  }
+  const mode = options.mode;
   if (mode === 'official') return { ...found('image bases', 'official (pulled from Docker Hub)'), mode };
   if (options.docker && (await basesInDocker(options.docker))) return { ...found('image bases', 'offline, already built in Docker'), mode };
   const tarball = cachedRootfs(options.cacheDir);
@@ -77,7 +71,7 @@ export async function checkImageBases(options: ImageBaseOptions): Promise<CheckR
 /** The Debian mirror debootstrap will install from (only asked when debootstrap is to run). */
 function checkDebianMirror(options: ImageBaseOptions): CheckResult {
   try {
-    const m = debianMirror({ suite: OFFLINE_BASE_RECIPE.suite, env: options.env, aptDir: options.aptDir });
+    const m = debianMirror({ suite: OFFLINE_BASE_RECIPE.suite, mirror: options.mirror, aptDir: options.aptDir });
     return found('Debian mirror', `${m.uri} (from ${m.from})`);
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;

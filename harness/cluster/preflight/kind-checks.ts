@@ -1,7 +1,5 @@
 import type { RunConfig } from '../../run/config.js';
-import { SetupError } from '../../common/errors.js';
-import { readKindOptions } from '../kind/kind-options.js';
-import { combine, found, missing, type CheckResult } from './check.js';
+import { combine, found, type CheckResult } from './check.js';
 import { kindDiskNeeds } from './disk-budget.js';
 import { checkDockerEngine } from './docker-engine.js';
 import { checkFreeDisk } from './free-disk.js';
@@ -14,19 +12,12 @@ export async function checkKindProvider(config: RunConfig, machine: MachineOptio
   const env = machine.env ?? process.env;
   const path = env.PATH ?? '';
   const uid = machine.uid ?? process.getuid?.();
-  let options: CheckResult;
-  try {
-    const o = readKindOptions(env);
-    options = found('kind options', `${o.nodes} node(s), ${o.nodeImage}`);
-  } catch (err) {
-    if (!(err instanceof SetupError)) throw err;
-    options = missing('kind options', err.cause_, { what: err.cause_, fix: err.fix });
-  }
+  const options = found('kind options', `${config.nodes} node(s), ${config.kindNodeImage}`);
   const [docker, kind] = await Promise.all([
     checkDockerEngine({ path, uid, env, provider: 'kind', ...(machine.daemonJson ? { daemonJson: machine.daemonJson } : {}) }),
     checkKindCli({ cacheDir: config.cacheDir, path, provider: 'kind', ...(machine.goFallbacks ? { goFallbacks: machine.goFallbacks } : {}) }),
   ]);
-  const bases = await checkImageBases({ provider: 'kind', cacheDir: config.cacheDir, env, path, uid, ...(docker.docker.answers && docker.docker.cli ? { docker: docker.docker.cli } : {}) });
+  const bases = await checkImageBases({ provider: 'kind', mode: config.imageBases, mirror: config.debianMirror, cacheDir: config.cacheDir, path, uid, ...(docker.docker.answers && docker.docker.cli ? { docker: docker.docker.cli } : {}) });
   const disk = checkFreeDisk(
     kindDiskNeeds({ buildsKind: kind.willBuild, ...(kind.go ? { go: kind.go } : {}), ...(docker.docker.dataRoot ? { dockerDataRoot: docker.docker.dataRoot } : {}) }),
     machine.disk,

@@ -1,7 +1,6 @@
 import type { RunConfig } from '../../run/config.js';
-import { SetupError } from '../../common/errors.js';
-import { makePlan, readLocalNodeCount } from '../local/plan.js';
-import { combine, found, missing, type CheckResult } from './check.js';
+import { makePlan } from '../local/plan.js';
+import { combine, found, type CheckResult } from './check.js';
 import { checkCgroups } from './cgroups.js';
 import { localDiskNeeds } from './disk-budget.js';
 import { checkDockerEngine } from './docker-engine.js';
@@ -36,24 +35,15 @@ export async function checkLocalProvider(config: RunConfig, machine: MachineOpti
   const env = machine.env ?? process.env;
   const path = pathOf(machine);
   const uid = machine.uid ?? process.getuid?.();
-  // A bad option is one problem among the others; the rest is checked as for one node.
-  let nodes = 1;
-  let options = found('options', '1 node');
-  try {
-    nodes = readLocalNodeCount(env);
-    options = found('options', `${nodes} node(s)`);
-  } catch (err) {
-    if (!(err instanceof SetupError)) throw err;
-    options = missing('options', err.cause_, { what: err.cause_, fix: err.fix });
-  }
-  const plan = makePlan(config, { nodes });
+  const options = found('options', `${config.nodes} node(s)`);
+  const plan = makePlan(config, { nodes: config.nodes });
   const earlier = findEarlierLocalRun(plan);
   const [docker, go, ports] = await Promise.all([
     checkDockerEngine({ path, uid, env, provider: 'local', ...(machine.daemonJson ? { daemonJson: machine.daemonJson } : {}) }),
     checkGo({ path, provider: 'local', purpose: "the local cluster's Kubernetes, etcd and pause binaries", ...(machine.goFallbacks ? { fallbacks: machine.goFallbacks } : {}) }),
     checkLocalPorts(plan, { path, earlierRunLeftovers: earlier.leftovers }),
   ]);
-  const bases = await checkImageBases({ provider: 'local', cacheDir: config.cacheDir, env, path, uid, ...(docker.docker.answers && docker.docker.cli ? { docker: docker.docker.cli } : {}) });
+  const bases = await checkImageBases({ provider: 'local', mode: config.imageBases, mirror: config.debianMirror, cacheDir: config.cacheDir, path, uid, ...(docker.docker.answers && docker.docker.cli ? { docker: docker.docker.cli } : {}) });
   const { needs, cold } = localDiskNeeds({ cacheDir: config.cacheDir, stateDir: config.stateDir, repoRoot: config.repoRoot, ...(go.go ? { go: go.go } : {}), ...(docker.docker.dataRoot ? { dockerDataRoot: docker.docker.dataRoot } : {}) });
   const disk = checkFreeDisk(needs, machine.disk);
   return combine(

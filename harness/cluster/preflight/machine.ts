@@ -5,11 +5,9 @@ import type { DiskOptions } from './free-disk.js';
  * them at temp dirs and PATHs of fake executables.
  */
 export interface MachineOptions {
-  /** PATH (where commands are looked up), DOCKER_HOST, KUBECONFIG and the PROBE_* options. Default process.env. */
+  /** PATH (where commands are looked up) and DOCKER_HOST; the options come in the RunConfig. Default process.env. */
   env?: NodeJS.ProcessEnv;
   uid?: number;
-  /** For ~/.kube/config. */
-  home?: string;
   cniBinDir?: string;
   kmsg?: string;
   proc?: string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readConfig } from '../config.js';
 import { ensureDockerEngine } from '../../cluster/docker/engine.js';
 import { describeError } from '../../common/errors.js';
-import { buildDemoImages, imageBaseMode } from '../../cluster/images/build.js';
+import { buildDemoImages } from '../../cluster/images/build.js';
 import { consoleLog } from '../../common/log.js';
 import { killAllRunning } from '../../cluster/process/run.js';
 import { checkBeforeClusterWork, PreflightFailed } from '../../cluster/preflight/index.js';
@@ -51,7 +51,7 @@ export default async function globalSetup(): Promise<void> {
   try {
     await checkBeforeClusterWork(config, log);
     stage = 'docker';
-    await ensureDockerEngine(log);
+    await ensureDockerEngine(log, { stateDir: config.stateDir });
     // The cluster first: a provider that refuses (the existing provider's opt-in, a missing kind)
     // says so before minutes of image building.
     stage = 'cluster';
@@ -59,10 +59,7 @@ export default async function globalSetup(): Promise<void> {
     state.provider = provider;
     const cluster = await provider.up(log);
     stage = 'images';
-    // Checked by the preflight (an unknown value is one of its problems), so a mode by now.
-    const baseMode = imageBaseMode(config.provider);
-    if (typeof baseMode !== 'string') throw new Error(`unreachable: PROBE_IMAGE_BASES=${baseMode.invalid} passed the preflight`);
-    const images = await buildDemoImages({ baseMode, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log });
+    const images = await buildDemoImages({ baseMode: config.imageBases, debianMirror: config.debianMirror, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log });
     const loaded = await provider.loadImages(images, log);
     state.handle = {
       ...run,

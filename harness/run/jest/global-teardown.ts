@@ -41,7 +41,8 @@ export default async function globalTeardown(): Promise<void> {
   }
   if (!state) {
     // No global setup ran (e.g. only the image tests): stop a dockerd this suite started for them.
-    if (!readConfig().keepCluster) await stopStartedDockerEngine(log).catch((e: unknown) => log(`could not stop dockerd: ${describeError(e)}`));
+    const config = readConfig();
+    if (!config.keepCluster) await stopStartedDockerEngine(log, config).catch((e: unknown) => log(`could not stop dockerd: ${describeError(e)}`));
     return;
   }
   const clusterFailed = outcome?.ready === false && (outcome.failure.stage === 'cluster' || outcome.failure.stage === 'images');

@@ -28,7 +28,7 @@ export function stopEverything(state: SetupState, log: Log): Promise<void> {
     try {
       await state.provider?.down(log);
     } finally {
-      await stopStartedDockerEngine(log);
+      await stopStartedDockerEngine(log, state.config);
     }
   })();
   return state.stopping;

@@ -1,0 +1,62 @@
+import { delimiter, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** The schemas the options' values are parsed with: raw text in, typed value out. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export const text = z.string().refine((s) => !CONTROL.test(s));
+
+export const trimmedText = text.transform((s) => s.trim());
+
+export function choice<const V extends readonly [string, ...string[]]>(values: V) {
+  return z
+    .string()
+    .transform((s) => s.trim().toLowerCase())
+    .pipe(z.enum(values));
+}
+
+const YES = ['1', 'true', 'yes'];
+
+export const yesNo = choice(['1', 'true', 'yes', '0', 'false', 'no']).transform((v) => YES.includes(v));
+
+export function wholeNumber(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^[0-9]+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
+export const directory = trimmedText.transform((s) => resolve(s));
+
+export const pathList = text.transform((s) => s.split(delimiter).filter((f) => f !== ''));
+
+export const imageReference = z.string().trim().regex(/^[^\s-]\S*$/);
+
+/** host[:port] then optional lower-case path components: localhost:5000, ghcr.io/me, 10.0.0.5:5000/team. */
+const REGISTRY = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
+export const registryPrefix = z
+  .string()
+  .transform((s) => s.trim().replace(/\/+$/, ''))
+  .pipe(z.string().regex(REGISTRY));
+
+/** How the existing provider reaches the nodes, as JSON: {"kind":"local"}, {"kind":"docker"} or {"kind":"none","reason":"..."}. */
+export const nodeAccessJson = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.union([z.strictObject({ kind: z.literal('local') }), z.strictObject({ kind: z.literal('docker') }), z.strictObject({ kind: z.literal('none'), reason: z.string().min(1) })]));
+
+export const archiveUri = z
+  .string()
+  .trim()
+  .regex(/^(https?|file):\/\/\S+$/i)
+  .transform((s) => s.replace(/\/+$/, ''));

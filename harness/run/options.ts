@@ -1,0 +1,271 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { DEFAULT_NODE_IMAGE, KIND_VERSION } from '../cluster/kind/kind-version.js';
+import { archiveUri, choice, nodeAccessJson, directory, imageReference, pathList, registryPrefix, text, trimmedText, wholeNumber, yesNo } from './option-values.js';
+import { repoRoot } from './repo-root.js';
+
+/** Every option of a run: the one table the CLI, readConfig, --help and docs/options.md use. */
+export const PROVIDERS = ['local', 'kind', 'existing'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+export const MUTATION_MODES = ['off', 'only', 'also'] as const;
+export const IMAGE_BASES = ['official', 'offline'] as const;
+export type BaseMode = (typeof IMAGE_BASES)[number];
+/** Most nodes a provider creates: kind containers, or local node processes on this machine (2 tested). */
+export const MAX_NODES = { kind: 10, local: 4 } as const;
+
+export interface RunOptions {
+  provider: ProviderName;
+  nodes: number;
+  keepCluster: boolean;
+  /** off: scenarios as written; only: just their mutations (each must fail); also: both. */
+  mutations: (typeof MUTATION_MODES)[number];
+  imageBases: BaseMode;
+  kindNodeImage: string;
+  context: string | undefined;
+  /** Compared exactly, not trimmed. */
+  allowContext: string | undefined;
+  /** Without a trailing slash. */
+  imageRegistry: string | undefined;
+  imagesPreloaded: boolean;
+  /** How the existing provider reaches the nodes; unset: docker exec for a kind-* context, else none. */
+  nodeAccess: z.infer<typeof nodeAccessJson> | undefined;
+  kubeconfigFiles: string[];
+  /** Without a trailing slash. */
+  debianMirror: string | undefined;
+  /** Version-keyed build cache (Go binaries, base images), outside the repository. */
+  cacheDir: string;
+  /** Per-run state: certificates, kubeconfigs, daemon logs, pid files. */
+  stateDir: string;
+  reportsDir: string;
+}
+
+export interface RunConfig extends RunOptions {
+  repoRoot: string;
+}
+
+/** What a default may depend on. */
+export interface DefaultContext {
+  provider: ProviderName;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Option<T> {
+  /** The `npm test` flag; none for options set only by their variable. */
+  flag?: `--${string}`;
+  env: string;
+  /** The value's placeholder in --help; none for a flag without a value (`1` as its variable). */
+  value?: string;
+  schema: z.ZodType<T, string>;
+  /** What to give instead of a refused value, after "<flag> <value>: ". */
+  use: string;
+  default: (context: DefaultContext) => T;
+  /** Markdown: `code` spans lose their backticks in --help. */
+  defaultText: string;
+  providers: readonly ProviderName[];
+  /** One line in --help; further lines are printed under it. */
+  help: string;
+  /** Markdown for docs/options.md; default: help. */
+  doc?: string;
+  /** A refusal that depends on the provider (after the schema passed). */
+  refuse?: (value: T, provider: ProviderName) => string | undefined;
+}
+
+const home = (env: NodeJS.ProcessEnv) => env.HOME || homedir();
+const NO_CONTROL = 'without control characters';
+const YES_NO = 'use 1, true or yes (or 0, false, no)';
+
+export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
+  provider: {
+    flag: '--provider',
+    env: 'PROBE_PROVIDER',
+    value: 'local|kind|existing',
+    schema: choice(PROVIDERS),
+    use: `use one of ${PROVIDERS.join(', ')}`,
+    default: () => 'local',
+    defaultText: '`local`',
+    providers: PROVIDERS,
+    help: [
+      'where to run',
+      'local: a cluster of host processes built here (root, works offline)',
+      'kind: a kind cluster created for the run (needs Docker and a registry)',
+      'existing: the cluster of KUBECONFIG/--context (needs --allow-context)',
+    ].join('\n'),
+    doc: 'which cluster: `local` (host processes built here; root; no registry needed), `kind` (a kind cluster created for the run; Docker and a registry; [kind.md](kind.md)), `existing` (your cluster; [existing-cluster.md](existing-cluster.md)).',
+  },
+  nodes: {
+    flag: '--nodes',
+    env: 'PROBE_NODES',
+    value: 'N',
+    schema: wholeNumber(1, MAX_NODES.kind),
+    use: `use a whole number from 1 to ${MAX_NODES.kind} (local: 1 to ${MAX_NODES.local})`,
+    default: () => 1,
+    defaultText: '`1`',
+    providers: ['local', 'kind'],
+    refuse: (nodes, provider) => (provider === 'local' && nodes > MAX_NODES.local ? `use a whole number from 1 to ${MAX_NODES.local} with the local provider, or --provider kind` : undefined),
+    help: `node count (kind: 1 to ${MAX_NODES.kind}, local: 1 to ${MAX_NODES.local})`,
+    doc: `kind: node count (1 control plane + N-1 workers, up to ${MAX_NODES.kind}); local: 1 to ${MAX_NODES.local} nodes on this machine (2 tested; [local-cluster.md](local-cluster.md#two-nodes)). Scenarios that need more nodes than the cluster has are reported "not run".`,
+  },
+  keepCluster: {
+    flag: '--keep-cluster',
+    env: 'PROBE_KEEP_CLUSTER',
+    schema: yesNo,
+    use: YES_NO,
+    default: () => false,
+    defaultText: 'no',
+    providers: PROVIDERS,
+    help: 'leave the cluster running afterwards',
+    doc: 'leave the cluster (and a Docker engine the run started) running after the run and on Ctrl-C; the kubeconfig path is printed. Without it, the run stops the cluster, and stops dockerd if it started it. (`existing`: nothing to keep; the cluster is never touched.)',
+  },
+  mutations: {
+    flag: '--mutations',
+    env: 'PROBE_MUTATIONS',
+    value: 'off|only|also',
+    schema: choice(MUTATION_MODES),
+    use: `use one of ${MUTATION_MODES.join(', ')}`,
+    default: () => 'off',
+    defaultText: '`off`',
+    providers: PROVIDERS,
+    help: "run the scenarios' broken variants",
+    doc: "`only`: run each scenario's `mutations` (broken variants) instead of the scenarios, each expected to fail; `also`: both. `npm run test:mutations` sets `only`.",
+  },
+  imageBases: {
+    flag: '--image-bases',
+    env: 'PROBE_IMAGE_BASES',
+    value: 'offline|official',
+    schema: choice(IMAGE_BASES),
+    use: `use one of ${IMAGE_BASES.join(', ')}`,
+    default: ({ provider }) => (provider === 'local' ? 'offline' : 'official'),
+    defaultText: '`offline` with `local`, else `official`',
+    providers: PROVIDERS,
+    help: "demo images' base images",
+    doc: 'base images of the demo images: `official` (node, nginx, busybox from Docker Hub) or `offline` (built from Debian with debootstrap).',
+  },
+  kindNodeImage: {
+    flag: '--kind-node-image',
+    env: 'PROBE_KIND_NODE_IMAGE',
+    value: 'IMAGE',
+    schema: imageReference,
+    use: 'use an image reference without spaces, e.g. kindest/node:v1.34.0',
+    default: () => DEFAULT_NODE_IMAGE,
+    defaultText: `kind ${KIND_VERSION}'s default (\`${DEFAULT_NODE_IMAGE.split('@')[0]}\`)`,
+    providers: ['kind'],
+    help: 'node image, e.g. kindest/node:v1.34.0',
+    doc: 'the `kindest/node` image, i.e. the Kubernetes version.',
+  },
+  context: {
+    flag: '--context',
+    env: 'PROBE_CONTEXT',
+    value: 'NAME',
+    schema: trimmedText,
+    use: `use a context name ${NO_CONTROL}`,
+    default: () => undefined,
+    defaultText: 'current context',
+    providers: ['existing'],
+    help: 'the kubeconfig context to use',
+    doc: 'the kubeconfig context (`KUBECONFIG` as usual).',
+  },
+  allowContext: {
+    flag: '--allow-context',
+    env: 'PROBE_ALLOW_CONTEXT',
+    value: 'NAME',
+    schema: text,
+    use: `use the context name ${NO_CONTROL}`,
+    default: () => undefined,
+    defaultText: 'unset',
+    providers: ['existing'],
+    help: 'opt in to run on that context',
+    doc: 'must equal the context name, or the run refuses to start.',
+  },
+  imageRegistry: {
+    flag: '--image-registry',
+    env: 'PROBE_IMAGE_REGISTRY',
+    value: 'HOST[/PATH]',
+    schema: registryPrefix,
+    use: 'use host[:port][/path] without a scheme, e.g. localhost:5000 or ghcr.io/me',
+    default: () => undefined,
+    defaultText: 'unset',
+    providers: ['existing'],
+    help: 'push the demo images there',
+    doc: 'push the demo images there (else `kind load` for `kind-*` contexts).',
+  },
+  imagesPreloaded: {
+    env: 'PROBE_IMAGES_PRELOADED',
+    schema: yesNo,
+    use: YES_NO,
+    default: () => false,
+    defaultText: 'no',
+    providers: ['existing'],
+    help: 'the nodes already have the demo images',
+    doc: 'the nodes already have the demo images (`1`); not together with an image registry.',
+  },
+  nodeAccess: {
+    env: 'PROBE_NODE_ACCESS',
+    value: 'JSON',
+    schema: nodeAccessJson,
+    use: 'use {"kind":"local"} (this machine is the only node), {"kind":"docker"} (nodes are containers) or {"kind":"none","reason":"..."}',
+    default: () => undefined,
+    defaultText: 'docker for `kind-*` contexts, else none',
+    providers: ['existing'],
+    help: 'how to read files on the nodes',
+    doc: 'how node files are read: `{"kind":"local"}` when this machine is the only node, `{"kind":"docker"}` for nodes that are containers; nodes of an existing cluster are never stopped.',
+  },
+  kubeconfigFiles: {
+    env: 'KUBECONFIG',
+    value: 'FILE[:FILE]',
+    schema: pathList,
+    use: `use kubeconfig paths separated by : ${NO_CONTROL}`,
+    default: ({ env }) => [join(home(env), '.kube', 'config')],
+    defaultText: '`~/.kube/config`',
+    providers: ['existing'],
+    help: 'the kubeconfig file(s), merged as kubectl does',
+    doc: 'the kubeconfig file(s), `:`-separated, merged as kubectl does.',
+  },
+  debianMirror: {
+    env: 'PROBE_DEBIAN_MIRROR',
+    value: 'URI',
+    schema: archiveUri,
+    use: 'use the http(s):// or file:// URI of a Debian archive, e.g. http://deb.debian.org/debian',
+    default: () => undefined,
+    defaultText: "the Debian archive in this machine's apt sources",
+    providers: PROVIDERS,
+    help: 'offline image bases: the Debian mirror debootstrap installs from',
+    doc: 'offline image bases: the Debian mirror debootstrap (and apt in the image) installs from; a machine whose apt sources name no Debian archive must set it ([images.md](images.md#offline-bases-harnessimagesoffline-basests)).',
+  },
+  cacheDir: {
+    env: 'PROBE_CACHE_DIR',
+    value: 'DIR',
+    schema: directory,
+    use: `use a directory ${NO_CONTROL}`,
+    default: ({ env }) => join(env.XDG_CACHE_HOME || join(home(env), '.cache'), 'probe-conformance'),
+    defaultText: '`~/.cache/probe-conformance`',
+    providers: PROVIDERS,
+    help: 'version-keyed build cache',
+    doc: 'version-keyed build cache: Kubernetes and etcd binaries, kind, actionlint, offline base images.',
+  },
+  stateDir: {
+    env: 'PROBE_STATE_DIR',
+    value: 'DIR',
+    schema: directory,
+    use: `use a directory ${NO_CONTROL}`,
+    default: () => '/var/lib/probe-conformance',
+    defaultText: '`/var/lib/probe-conformance`',
+    providers: PROVIDERS,
+    help: "the local cluster's state, and the pid file of a dockerd the run started",
+    doc: "the local cluster's certificates, configs, logs and pid files, and the pid file of a dockerd the run started.",
+  },
+  reportsDir: {
+    env: 'PROBE_REPORTS_DIR',
+    value: 'DIR',
+    schema: directory,
+    use: `use a directory ${NO_CONTROL}`,
+    default: () => join(repoRoot(), 'reports'),
+    defaultText: '`reports`',
+    providers: PROVIDERS,
+    help: 'where results and evidence are written',
+    doc: 'where results and evidence are written (relative paths are taken from the current directory).',
+  },
+};
+
+export type OptionKey = keyof RunOptions;
+export const OPTION_KEYS = Object.keys(OPTIONS) as OptionKey[];

@@ -1,0 +1,5 @@
+import { resolve } from 'node:path';
+
+export function repoRoot(): string {
+  return resolve(import.meta.dirname, '..', '..');
+}
