@@ -62,8 +62,8 @@ async function run(ctx: ScenarioContext, spec: ExpectStep): Promise<StepOutcome>
   if (!spec.since || !spec.between) {
     const withinS = evaluateTime(spec.within, ctx.probeLookup);
     const held = await eventually(ctx.view, conditions, withinS * 1000, ctx.signal);
-    // Already true at the first look: when it happened is unknown, so it cannot anchor a later step.
-    const happened = held.at !== undefined && !held.atFirstCheck ? clusterMoment(held.at, ctx.view.timeline.startedAt) : undefined;
+    // The cluster's timestamp says when, even for facts already true at the first look.
+    const happened = held.at !== undefined ? clusterMoment(held.at, ctx.view.timeline.startedAt) : undefined;
     return { observed: held.observed, ...(happened ? { happened } : {}) };
   }
   const ref = await referenceMoment(ctx, spec.since, evaluateTime(spec.within, ctx.probeLookup) * 1000);
@@ -77,10 +77,11 @@ async function run(ctx: ScenarioContext, spec: ExpectStep): Promise<StepOutcome>
   const elapsed = elapsedBetween(ref, happened);
   const clock = happened.source === 'cluster' ? 'cluster timestamps' : 'seen by watch';
   const window = `[${min.toFixed(1)}s, ${max.toFixed(1)}s] after ${spec.since}`;
-  if (held.atFirstCheck && elapsed.hi >= min) {
-    // It happened at some unknown moment before this step began: the lower bound cannot be proven.
+  if (held.atFirstCheck && held.at === undefined && elapsed.hi >= min) {
+    // Seen only by the watch, at some moment before this step began: the lower bound cannot be proven.
     throw new Error(
-      `already true when this timed step began (${elapsedText(elapsed)} after ${spec.since}), so when it happened cannot be measured; ` +
+      `already true when this timed step began (${elapsedText(elapsed)} after ${spec.since}), and these facts carry no cluster timestamp ` +
+        `(container fields, endpoints, a pod's absence), so when they happened cannot be measured; ` +
         `start the timed step before it can happen (e.g. right after the step it is measured from): ${held.observed}`,
     );
   }
