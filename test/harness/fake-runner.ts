@@ -104,7 +104,7 @@ export async function runFake(raw: unknown, setup: FakeRunSetup = {}): Promise<F
           nodes.namespace = name;
           events.push('create namespace');
         },
-        deleteNamespace: async () => void events.push('delete namespace'),
+        deleteNamespace: async (_kube, _name, waitMs) => void events.push(waitMs > 0 ? 'delete namespace (wait)' : 'delete namespace'),
         recordNamespace: () => view,
       },
     },

@@ -3,14 +3,21 @@ import type { Log } from '../../common/log.js';
 /**
  * Undo actions that steps register while a scenario runs (a node stop registers its start), run
  * in reverse order when the scenario ends, whether it passed, failed or timed out. A step that
- * undoes the action itself (a later node start) cancels the entry by its key.
+ * undoes the action itself (a later node start) cancels the entry by its key. Entries for
+ * `afterNamespace` run once the namespace is gone (files the scenario's pods could write again).
  */
-export class CleanupStack {
-  private readonly entries: { key: string; label: string; undo: () => Promise<unknown> }[] = [];
+export type CleanupWhen = 'end' | 'afterNamespace';
 
-  defer(key: string, label: string, undo: () => Promise<unknown>): void {
+export class CleanupStack {
+  private readonly entries: { key: string; label: string; undo: () => Promise<unknown>; when: CleanupWhen }[] = [];
+
+  defer(key: string, label: string, undo: () => Promise<unknown>, when: CleanupWhen = 'end'): void {
     this.cancel(key);
-    this.entries.push({ key, label, undo });
+    this.entries.push({ key, label, undo, when });
+  }
+
+  has(when: CleanupWhen): boolean {
+    return this.entries.some((e) => e.when === when);
   }
 
   cancel(key: string): void {
@@ -22,10 +29,12 @@ export class CleanupStack {
     return this.entries.map((e) => e.label);
   }
 
-  /** Runs every undo, last registered first; returns the failures (each one still runs the rest). */
-  async runAll(log: Log): Promise<string[]> {
+  /** Runs every undo of that time, last registered first; returns the failures (each one still runs the rest). */
+  async runAll(log: Log, when: CleanupWhen = 'end'): Promise<string[]> {
     const failures: string[] = [];
-    for (const entry of this.entries.splice(0).reverse()) {
+    const due = this.entries.filter((e) => e.when === when);
+    this.entries.splice(0, this.entries.length, ...this.entries.filter((e) => e.when !== when));
+    for (const entry of due.reverse()) {
       log(`cleanup: ${entry.label}`);
       try {
         await entry.undo();

@@ -40,6 +40,9 @@ export interface ScenarioResult {
   timeline: TimelineEntry[];
 }
 
+/** How long the end of a scenario waits for its namespace to go before removing its pods' node files. */
+const NAMESPACE_GONE_MS = 120_000;
+
 /** How often a long step prints that it is still waiting. */
 const PROGRESS_EVERY_MS = 30_000;
 
@@ -63,13 +66,14 @@ export interface RecordingView extends ClusterView {
 /** What runScenario uses of the cluster besides the steps; replaced in unit tests. */
 export interface RunnerDeps {
   createNamespace(kube: Kube, name: string, runId: string): Promise<void>;
-  deleteNamespace(kube: Kube, name: string): Promise<void>;
+  /** waitMs > 0: until the namespace (and so every pod of it) is gone, at most that long. */
+  deleteNamespace(kube: Kube, name: string, waitMs: number): Promise<void>;
   recordNamespace(kube: Kube, namespace: string): RecordingView;
 }
 
 const realDeps: RunnerDeps = {
   createNamespace: (kube, name, runId) => createNamespace(kube, name, runId),
-  deleteNamespace: (kube, name) => deleteNamespace(kube, name),
+  deleteNamespace: (kube, name, waitMs) => deleteNamespace(kube, name, waitMs),
   recordNamespace: (kube, namespace) => new ClusterRecorder(kube, namespace),
 };
 
@@ -188,7 +192,10 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
   } finally {
     result.durationMs = Date.now() - started;
     await view.stop();
-    if (!opts.keepNamespace) await deps.deleteNamespace(opts.kube, namespace).catch(() => undefined);
+    const later = ctx.cleanup.has('afterNamespace');
+    if (!opts.keepNamespace) await deps.deleteNamespace(opts.kube, namespace, later ? NAMESPACE_GONE_MS : 0).catch(() => undefined);
+    if (later && opts.keepNamespace) opts.log(`${scenario.id}: namespace kept, so its pods' node files are too: ${ctx.cleanup.labels.join('; ')}`);
+    else if (later) for (const failure of await ctx.cleanup.runAll(opts.log, 'afterNamespace')) opts.log(`cleanup failed: ${failure}`);
   }
   return result;
 }

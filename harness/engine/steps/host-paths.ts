@@ -56,7 +56,7 @@ export function deferNodePathRemoval(ctx: ScenarioContext, path: string, pod?: s
     for (const node of nodesUsing(ctx.view, target, pod)) {
       await ctx.nodes.remove(node, target).catch((e: unknown) => ctx.log(`cleanup: ${target} not removed on node ${node}: ${e instanceof Error ? e.message : String(e)}`));
     }
-  });
+  }, 'afterNamespace');
   return true;
 }
 
