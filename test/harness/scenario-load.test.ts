@@ -21,6 +21,9 @@ function scenarioDir(name: string, yaml: string, files: Record<string, string> =
 }
 
 const claim = 'claims: [{id: A000-1, source: a.txt, text: a claim, verdict: confirmed}]\n';
+/** A Pod p with one container c, applied by a first step `apply: pod.yaml`. */
+const POD = { 'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x}]\n' };
+const applyPod = '  - apply: pod.yaml\n';
 
 function problemsOf(dir: string): string {
   try {
@@ -41,7 +44,7 @@ describe('scenario files', () => {
   });
 
   test('a valid file loads with defaults filled in', () => {
-    const dir = scenarioDir('ok', `title: t\n${claim}steps:\n  - apply: pod.yaml\n  - expect: {pod: p, containers: {c: {ready: true}}}\n`, { 'pod.yaml': 'kind: Pod' });
+    const dir = scenarioDir('ok', `title: t\n${claim}steps:\n  - apply: pod.yaml\n  - expect: {pod: p, containers: {c: {ready: true}}}\n`, POD);
     const s = loadScenario(dir, tmp);
     expect(s.spec.timeout).toBe('5m');
     expect(s.spec.steps[1]).toMatchObject({ within: '60s' });
@@ -104,19 +107,29 @@ describe('scenario files', () => {
   });
 
   test('"since" names an earlier step, not the step itself', () => {
-    const dir = scenarioDir('self', `title: t\n${claim}steps:\n  - name: me\n    expect: {pod: p}\n    since: me\n    between: [1s, 2s]\n`);
-    expect(problemsOf(dir)).toBe('steps[0].since: no earlier step is named "me" (or use start:<pod>/<container>)');
+    const dir = scenarioDir('self', `title: t\n${claim}steps:\n${applyPod}  - name: me\n    expect: {pod: p}\n    since: me\n    between: [1s, 2s]\n`, POD);
+    expect(problemsOf(dir)).toBe('steps[1].since: no earlier step is named "me" (or use start:<pod>/<container>)');
   });
 
   test("nodeFile removes only a path naming the run's ${NAMESPACE}", () => {
-    const step = (fields: string) => `title: t\n${claim}steps:\n  - nodeFile: {pod: p, expect: {exists: false}, ${fields}}\n`;
-    expect(problemsOf(scenarioDir('rm-default', step('path: /etc/hostname')))).toBe(
-      'steps[0].nodeFile.remove: removes /etc/hostname on the node when the scenario ends; only an absolute path naming this run\'s ${NAMESPACE} is removed (or set remove: false)',
+    const step = (fields: string) => `title: t\n${claim}steps:\n${applyPod}  - nodeFile: {pod: p, expect: {exists: false}, ${fields}}\n`;
+    expect(problemsOf(scenarioDir('rm-default', step('path: /etc/hostname'), POD))).toBe(
+      'steps[1].nodeFile.remove: removes /etc/hostname on the node when the scenario ends; only an absolute path naming this run\'s ${NAMESPACE} is removed (or set remove: false)',
     );
-    expect(problemsOf(scenarioDir('rm-dir', step('path: "/tmp/x-${NAMESPACE}/f", remove: /tmp')))).toMatch(/^steps\[0\]\.nodeFile\.remove: removes \/tmp on the node/);
+    expect(problemsOf(scenarioDir('rm-dir', step('path: "/tmp/x-${NAMESPACE}/f", remove: /tmp'), POD))).toMatch(/^steps\[1\]\.nodeFile\.remove: removes \/tmp on the node/);
     for (const fields of ['path: /etc/hostname, remove: false', 'path: "/tmp/x-${NAMESPACE}/f"', 'path: "/tmp/x-${NAMESPACE}/f", remove: "/tmp/x-${NAMESPACE}"']) {
-      expect(loadScenario(scenarioDir(`rm-ok-${fields.length}`, step(fields)), tmp).spec.steps).toHaveLength(1);
+      expect(loadScenario(scenarioDir(`rm-ok-${fields.length}`, step(fields), POD), tmp).spec.steps).toHaveLength(2);
     }
+  });
+
+  test('pods and containers that steps name are Pods of the manifests, with those containers', () => {
+    const yaml = `title: t\n${claim}steps:\n${applyPod}  - expect: [{pod: q}, {event: {reason: Killing, pod: p, container: d}}]\n  - exec: {pod: p, container: c, command: ["true"]}\n  - logs: {pod: p, container: x, expect: {matches: a}}\n  - expect: {pod: p}\n    since: start:p/nope\n    between: [1s, 2s]\n`;
+    expect(problemsOf(scenarioDir('refs', yaml, POD)).split('\n')).toEqual([
+      'steps[1].expect[0].pod: no Pod named "q" in the manifests this scenario applies (pod.yaml); Pods there: p',
+      'steps[1].expect[1].event.pod: Pod "p" has no container "d" (it has c)',
+      'steps[3].logs.pod: Pod "p" has no container "x" (it has c)',
+      'steps[4].since: Pod "p" has no container "nope" (it has c)',
+    ]);
   });
 
   test('YAML syntax errors are reported as such', () => {

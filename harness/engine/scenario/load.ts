@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { Scenario, type Step } from './schema.js';
 import { regexProblem } from '../expect/regex.js';
 import { definitionOfStep, STEP_DEFINITIONS } from '../steps/registry.js';
+import { manifestPods, podRefProblems } from './pod-refs.js';
 
 export const SCENARIO_FILE = 'scenario.yaml';
 
@@ -114,6 +115,9 @@ export function loadScenario(dir: string, repoRoot = process.cwd()): LoadedScena
     }
   });
   const applied = new Set(allSteps.flatMap(([, st]) => definitionOfStep(st)?.manifests?.(st) ?? []));
+  const manifestFiles = [...applied, ...(spec.mutations ?? []).flatMap((m) => Object.values(m.replace))];
+  const pods = manifestPods(dir, manifestFiles);
+  for (const [at, step] of allSteps) problems.push(...podRefProblems(at, definitionOfStep(step)?.podRefs?.(step) ?? [], pods, [...applied]));
   (spec.mutations ?? []).forEach((m, i) => {
     for (const [from, to] of Object.entries(m.replace)) {
       if (!applied.has(from)) problems.push(`mutations[${i}].replace: ${from} is not a manifest any apply step uses`);

@@ -1,8 +1,19 @@
 import type { Condition } from '../scenario/schema-parts.js';
+import type { PodRef } from './define.js';
 
 /** What the expect and holds steps share: their conditions, one or a list. */
 
 export const asList = (c: Condition | Condition[]) => (Array.isArray(c) ? c : [c]);
+
+/** The pods and containers that conditions under `field` name. */
+export function conditionPodRefs(c: Condition | Condition[], field: string): PodRef[] {
+  const at = (j: number) => `.${field}${Array.isArray(c) ? `[${j}]` : ''}`;
+  return asList(c).flatMap((x, j): PodRef[] => {
+    if ('event' in x) return x.event.pod ? [{ path: `${at(j)}.event.pod`, pod: x.event.pod, ...(x.event.container ? { containers: [x.event.container] } : {}) }] : [];
+    if ('endpoint' in x) return [{ path: `${at(j)}.endpoint.pod`, pod: x.endpoint.pod }];
+    return [{ path: `${at(j)}.pod`, pod: x.pod, containers: Object.keys(x.containers ?? {}) }];
+  });
+}
 
 /** A short phrase for the conditions, for the console's progress lines. */
 export function describeConditions(c: Condition | Condition[]): string {

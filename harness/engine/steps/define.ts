@@ -1,6 +1,13 @@
 import type { z } from 'zod';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
 
+/** A pod a step names, at `path` (relative to the step, e.g. `.exec.pod`), with the containers it names in it. */
+export interface PodRef {
+  path: string;
+  pod: string;
+  containers?: string[];
+}
+
 /** What a step's load-time check knows besides the step. */
 export interface StepCheckContext {
   /** The scenario folder and the repository root (for paths in messages). */
@@ -35,6 +42,8 @@ export interface StepDefinition<K extends string = string, S extends z.ZodType =
   check?(step: z.output<S>, ctx: StepCheckContext): string[];
   /** Problems in the step as written, before the schema (plainer than its union errors): [path, problem]. */
   checkRaw?(raw: Record<string, unknown>, at: string): [string, string][];
+  /** The pods (and their containers) the step names, checked at load against the manifests' Pods. */
+  podRefs?(step: z.output<S>): PodRef[];
 }
 
 export function defineStep<K extends string, S extends z.ZodType<Record<K, unknown>>>(definition: StepDefinition<K, S>): StepDefinition<K, S> {

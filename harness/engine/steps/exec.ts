@@ -60,4 +60,5 @@ export const execStep = defineStep({
   run,
   summary: (step) => `exec in ${step.exec.pod}: ${step.exec.command.join(' ')}`,
   acts: true,
+  podRefs: (step) => [{ path: '.exec.pod', pod: step.exec.pod, ...(step.exec.container ? { containers: [step.exec.container] } : {}) }],
 });

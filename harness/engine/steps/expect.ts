@@ -5,7 +5,7 @@ import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
 import { clusterMoment, elapsedBetween, elapsedText, fitsWindow, watchMoment, type Moment } from '../scenario/moments.js';
 import type { Timeline, TimelineEntry } from '../observe/timeline.js';
 import { checkTimeExpr, evaluateTime } from '../scenario/time-expr.js';
-import { asList, conditionKindProblems, describeConditions } from './conditions.js';
+import { asList, conditionKindProblems, conditionPodRefs, describeConditions } from './conditions.js';
 import { defineStep, type StepCheckContext } from './define.js';
 
 /** Eventually: the condition(s) become true within `within`. */
@@ -120,6 +120,10 @@ export const expectStep = defineStep({
   run,
   summary: (step) => `${describeConditions(step.expect)}${step.between ? ` (timed, since ${step.since})` : ''}`,
   acts: false,
+  podRefs: (step) => {
+    const start = step.since ? /^start:([^/]+)\/(.+)$/.exec(step.since) : null;
+    return [...conditionPodRefs(step.expect, 'expect'), ...(start ? [{ path: '.since', pod: start[1]!, containers: [start[2]!] }] : [])];
+  },
   check,
   checkRaw: (raw, at) => conditionKindProblems(raw, 'expect', at),
 });

@@ -3,7 +3,7 @@ import { holdsFor } from '../expect/wait.js';
 import { Condition, StepBase, TimeExpr } from '../scenario/schema-parts.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
 import { checkTimeExpr, evaluateTime } from '../scenario/time-expr.js';
-import { asList, conditionKindProblems, describeConditions } from './conditions.js';
+import { asList, conditionKindProblems, conditionPodRefs, describeConditions } from './conditions.js';
 import { defineStep } from './define.js';
 
 /** Never (the other way round): the condition(s) stay true for the whole window. */
@@ -26,6 +26,7 @@ export const holdsStep = defineStep({
   run,
   summary: (step) => `${describeConditions(step.holds)} to keep holding for ${step.for}`,
   acts: false,
+  podRefs: (step) => conditionPodRefs(step.holds, 'holds'),
   check: (step, { at }) => {
     const err = checkTimeExpr(step.for);
     return err ? [`${at}.for: ${err}`] : [];

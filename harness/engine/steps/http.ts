@@ -101,4 +101,5 @@ export const httpStep = defineStep({
   run,
   summary: (step) => `GET ${step.http.url} from ${step.http.from}`,
   acts: true,
+  podRefs: (step) => [{ path: '.http.from', pod: step.http.from, ...(step.http.container ? { containers: [step.http.container] } : {}) }],
 });

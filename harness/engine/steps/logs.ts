@@ -50,4 +50,5 @@ export const logsStep = defineStep({
   run,
   summary: (step) => `logs of ${step.logs.pod}${step.logs.previous ? ' (previous)' : ''}`,
   acts: false,
+  podRefs: (step) => [{ path: '.logs.pod', pod: step.logs.pod, ...(step.logs.container ? { containers: [step.logs.container] } : {}) }],
 });

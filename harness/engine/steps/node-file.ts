@@ -54,6 +54,7 @@ export const nodeFileStep = defineStep({
   run,
   summary: (step) => `node file ${step.nodeFile.path}`,
   acts: false,
+  podRefs: (step) => [{ path: '.nodeFile.pod', pod: step.nodeFile.pod }],
   check: (step, { at }) => {
     const removed = removedPath(step);
     if (removed === undefined || (removed.startsWith('/') && removed.includes(NAMESPACE))) return [];

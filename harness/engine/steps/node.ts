@@ -33,5 +33,6 @@ export const nodeStep = defineStep({
   run,
   summary: (step) => `the node of ${step.node.of} to ${step.node.action}`,
   acts: true,
+  podRefs: (step) => [{ path: '.node.of', pod: step.node.of }],
   disruptsCluster: true,
 });
