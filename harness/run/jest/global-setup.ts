@@ -10,6 +10,8 @@ import { killAllRunning } from '../../cluster/process/run.js';
 import { checkBeforeClusterWork, PreflightFailed } from '../../cluster/preflight/index.js';
 import { createProvider } from '../../cluster/create.js';
 import { nodeControlAvailable } from '../../cluster/node-access.js';
+import { connect } from '../../engine/k8s/client.js';
+import { nodeRuntime } from '../../engine/k8s/node-runtime.js';
 import { removeRunHandle, writeRunHandle, type SetupStage } from '../run-handle.js';
 import { recordSetupFailure, SETUP_FAILURE_FILE } from './setup-failure.js';
 import { stopEverything, type SetupState } from './shutdown.js';
@@ -61,12 +63,14 @@ export default async function globalSetup(): Promise<void> {
     stage = 'images';
     const images = await buildDemoImages({ baseMode: config.imageBases, debianMirror: config.debianMirror, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log });
     const loaded = await provider.loadImages(images, log);
+    const runtime = cluster.runtime ?? (await nodeRuntime(connect(cluster.kubeconfig)).catch(() => undefined));
     state.handle = {
       ...run,
       outcome: {
         ready: true,
         cluster: {
           ...cluster,
+          ...(runtime ? { runtime } : {}),
           nodeControl: nodeControlAvailable(cluster.nodeAccess),
           ...(loaded.rewrite ? { images: loaded.rewrite } : {}),
           kubeletLogFiles: cluster.kubeletLogFiles ?? [],
@@ -74,7 +78,7 @@ export default async function globalSetup(): Promise<void> {
       },
     };
     writeRunHandle(config.reportsDir, state.handle);
-    log(`cluster ready (${cluster.provider}, Kubernetes ${cluster.kubernetesVersion}, ${cluster.nodes.length} node(s)) in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+    log(`cluster ready (${cluster.provider}, Kubernetes ${cluster.kubernetesVersion}${runtime ? `, ${runtime}` : ''}, ${cluster.nodes.length} node(s)) in ${((Date.now() - started) / 1000).toFixed(0)}s`);
   } catch (e) {
     const failure = recordSetupFailure(config, stage, e, { unavailable: stage === 'docker' || (e instanceof PreflightFailed && !e.dockerUsable) });
     state.handle = { ...run, outcome: { ready: false, failure } };

@@ -31,6 +31,7 @@ export default async function globalTeardown(): Promise<void> {
       const file = writeClaimsReport(state.config.repoRoot, state.config.reportsDir, {
         kubernetesVersion: cluster?.kubernetesVersion ?? 'unknown',
         provider: cluster?.provider ?? state.config.provider,
+        ...(cluster?.runtime ? { runtime: cluster.runtime } : {}),
         cluster: { nodes: cluster?.nodes.length ?? 1, nodeControl: cluster?.nodeControl ?? false },
         ...(outcome && !outcome.ready ? { noCluster: outcome.failure.message.split('\n')[0]! } : !outcome ? { noCluster: 'setup did not finish' } : {}),
       });
