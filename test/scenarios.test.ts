@@ -3,6 +3,7 @@ import { describe, expect, test } from '@jest/globals';
 import { readConfig, repoRoot } from '../harness/run/config.js';
 import { connect } from '../harness/engine/k8s/client.js';
 import { clusterOfRun, type ClusterHandle } from '../harness/run/run-handle.js';
+import { fileNodePathJournal } from '../harness/run/node-path-journal.js';
 import { consoleLog } from '../harness/common/log.js';
 import { nodeAccessFor } from '../harness/cluster/node-access.js';
 import { collectEvidence, writeResult } from '../harness/engine/report/evidence.js';
@@ -33,7 +34,12 @@ async function withCluster<T>(id: string, exclusive: boolean, fn: () => Promise<
 
 /** What a scenario run needs of this run's cluster (from the run handle). */
 function onCluster(cluster: ClusterHandle) {
-  return { kube: connect(cluster.kubeconfig), nodes: nodeAccessFor(cluster.nodeAccess), ...(cluster.images ? { images: cluster.images } : {}) };
+  return {
+    kube: connect(cluster.kubeconfig),
+    nodes: nodeAccessFor(cluster.nodeAccess),
+    nodePathJournal: fileNodePathJournal(config.reportsDir),
+    ...(cluster.images ? { images: cluster.images } : {}),
+  };
 }
 
 function tryLoad(dir: string): LoadedScenario | Error {

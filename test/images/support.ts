@@ -1,6 +1,5 @@
 // Shared helpers of the demo-image contract tests. Not a test file itself.
 import { request } from 'node:http';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe } from '@jest/globals';
 import { readConfig } from '../../harness/run/config.js';
@@ -8,6 +7,7 @@ import { ensureDockerEngine } from '../../harness/cluster/docker/engine.js';
 import { buildDemoImages, listDemoImages } from '../../harness/cluster/images/build.js';
 import { dockerUnavailable as dockerUnavailableIn } from '../../harness/run/run-handle.js';
 import { run } from '../../harness/cluster/process/run.js';
+import { waitFor } from '../../harness/common/wait.js';
 
 // No registry here: Ryuk and the gateway-detection helper image would be pulled (see
 // /work/shared/notes/typescript-stack.md §4). Read lazily by testcontainers, so setting them here works.
@@ -79,15 +79,14 @@ export function httpGet(url: string, headers: Record<string, string> = {}, timeo
 
 /** GETs until the server answers (any status), for containers whose wait strategy cannot see their port. */
 export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<HttpResult> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await httpGet(url, {}, 2_000);
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`no HTTP answer from ${url} within ${timeoutMs} ms: ${(err as Error).message}`);
-      await delay(250);
-    }
-  }
+  return await waitFor(() => httpGet(url, {}, 2_000), {
+    what: `GET ${url}`,
+    until: 'answered',
+    timeoutMs,
+    intervalMs: 250,
+    retryOn: () => true,
+    onTimeout: (last) => `no HTTP answer from ${url} within ${timeoutMs} ms: ${last.lastError instanceof Error ? last.lastError.message : 'none'}`,
+  });
 }
 
 /** Waits for a container to end and returns its exit code (docker wait). */
@@ -110,11 +109,7 @@ export async function logsOf(c: StartedTestContainer): Promise<string> {
 
 /** Polls until fn() returns true. */
 export async function eventually(what: string, fn: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await delay(250);
-  }
+  await waitFor(fn, { what, until: 'true', timeoutMs, intervalMs: 250 });
 }
 
 /**

@@ -8,6 +8,15 @@ import type { Log } from '../../common/log.js';
  */
 export type CleanupWhen = 'end' | 'afterNamespace';
 
+/**
+ * Where node paths still to be removed are written down outside the scenario's process, so a run
+ * cut short (Ctrl-C kills the test workers) can still remove them when it stops the cluster.
+ */
+export interface NodePathJournal {
+  pending(namespace: string, path: string): void;
+  done(namespace: string, path: string): void;
+}
+
 export class CleanupStack {
   private readonly entries: { key: string; label: string; undo: () => Promise<unknown>; when: CleanupWhen }[] = [];
 

@@ -2,7 +2,7 @@ import type { Kube } from '../k8s/client.js';
 import type { Log } from '../../common/log.js';
 import type { ClusterView } from '../observe/recorder.js';
 import type { ImageRewrite, NodeAccess } from '../cluster-access.js';
-import type { CleanupStack } from './cleanup.js';
+import type { CleanupStack, NodePathJournal } from './cleanup.js';
 import type { Moment } from './moments.js';
 import type { ProbeLookup } from './time-expr.js';
 
@@ -24,6 +24,8 @@ export interface ScenarioContext {
   manifestOverrides: Record<string, string>;
   /** Undo actions that run when the scenario ends, however it ends (a stopped node's start, a node file's removal). */
   cleanup: CleanupStack;
+  /** Node paths the cleanup will remove, written down for a run cut short; absent in unit tests. */
+  nodePathJournal?: NodePathJournal;
   /** Aborted when the scenario's timeout is reached: waiting steps stop at once. */
   signal: AbortSignal;
 }

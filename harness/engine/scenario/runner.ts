@@ -10,7 +10,7 @@ import type { ScenarioContext } from './context.js';
 import type { LoadedScenario } from './load.js';
 import { probeLookupFor } from './probe-lookup.js';
 import type { Mutation, Step } from './schema.js';
-import { CleanupStack } from './cleanup.js';
+import { CleanupStack, type NodePathJournal } from './cleanup.js';
 import { watchMoment, type Moment } from './moments.js';
 import { parseDuration } from './time-expr.js';
 
@@ -81,6 +81,7 @@ export interface RunScenarioOptions {
   kube: Kube;
   nodes: NodeAccess;
   images?: ImageRewrite;
+  nodePathJournal?: NodePathJournal;
   runId: string;
   log: Log;
   /** Called before the namespace is removed when the scenario failed: collect evidence. */
@@ -116,6 +117,7 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
     probeLookup: probeLookupFor(view),
     manifestOverrides: opts.mutation?.replace ?? {},
     cleanup: new CleanupStack(),
+    ...(opts.nodePathJournal ? { nodePathJournal: opts.nodePathJournal } : {}),
     signal: abort.signal,
   };
   const result: ScenarioResult = { id: scenario.id, title: scenario.spec.title, namespace, passed: false, durationMs: 0, steps: [], timeline: view.timeline.entries };

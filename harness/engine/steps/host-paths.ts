@@ -52,10 +52,12 @@ export function nodesUsing(view: ClusterView, path: string, pod?: string): strin
 export function deferNodePathRemoval(ctx: ScenarioContext, path: string, pod?: string): boolean {
   const target = posix.normalize(path);
   if (!scenarioPathRoot(target, ctx.namespace)) return false;
+  ctx.nodePathJournal?.pending(ctx.namespace, target);
   ctx.cleanup.defer(`node-path:${target}`, `remove ${target} on the nodes that used it`, async () => {
     for (const node of nodesUsing(ctx.view, target, pod)) {
       await ctx.nodes.remove(node, target).catch((e: unknown) => ctx.log(`cleanup: ${target} not removed on node ${node}: ${e instanceof Error ? e.message : String(e)}`));
     }
+    ctx.nodePathJournal?.done(ctx.namespace, target);
   }, 'afterNamespace');
   return true;
 }

@@ -1,3 +1,5 @@
+import { nodeAccessFor } from '../../cluster/node-access.js';
+import { removePendingNodePaths } from '../node-path-journal.js';
 import type { RunConfig } from '../config.js';
 import { stopStartedDockerEngine } from '../../cluster/docker/engine.js';
 import type { Log } from '../../common/log.js';
@@ -19,13 +21,16 @@ declare global {
 }
 
 /**
- * Stops the cluster, then a Docker engine this suite started (its pid file says so: started by
+ * Removes the node paths of scenarios that did not finish (node-path-journal.ts), stops the
+ * cluster, then a Docker engine this suite started (its pid file says so: started by
  * global setup, by an image test, or by an earlier run that kept it); never one started otherwise.
  */
 export function stopEverything(state: SetupState, log: Log): Promise<void> {
   // Ctrl-C reaches both the interrupt handler and Jest's global teardown: they share one teardown.
   state.stopping ??= (async () => {
     try {
+      const outcome = state.handle?.outcome;
+      if (outcome?.ready) await removePendingNodePaths(state.config.reportsDir, outcome.cluster.nodes, nodeAccessFor(outcome.cluster.nodeAccess), log);
       await state.provider?.down(log);
     } finally {
       await stopStartedDockerEngine(log, state.config);
