@@ -41,6 +41,7 @@ const { describeError } = await importTs('../../common/errors.ts');
 const { consoleLog } = await importTs('../../common/log.ts');
 const { killAllRunning } = await importTs('../../cluster/process/run.ts');
 const { ensureKindNodeImage } = await importTs('../../cluster/kind/node-image.ts');
+const { ensureDockerEngine, stopStartedDockerEngine } = await importTs('../../cluster/docker/engine.ts');
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
@@ -48,11 +49,18 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.exit(130);
   });
 }
+const log = consoleLog('kind-node');
+let config;
+let code = 0;
 try {
-  const config = readConfig();
-  const image = await ensureKindNodeImage({ config, log: consoleLog('kind-node'), kubernetes, rebuild });
+  config = readConfig();
+  // A Docker engine this command starts (none answered) is stopped again at the end.
+  await ensureDockerEngine(log, config);
+  const image = await ensureKindNodeImage({ config, log, kubernetes, rebuild });
   process.stdout.write(`${image.ref}\n`);
 } catch (err) {
   process.stderr.write(`${describeError(err)}\n`);
-  process.exit(1);
+  code = 1;
 }
+if (config) await stopStartedDockerEngine(log, config).catch((e) => log(`could not stop dockerd: ${describeError(e)}`));
+process.exit(code);
