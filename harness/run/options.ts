@@ -150,8 +150,8 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
     default: () => DEFAULT_NODE_IMAGE,
     defaultText: `kind ${KIND_VERSION}'s default (\`${DEFAULT_NODE_IMAGE.split('@')[0]}\`)`,
     providers: ['kind'],
-    help: 'node image, e.g. kindest/node:v1.34.0',
-    doc: 'the `kindest/node` image, i.e. the Kubernetes version.',
+    help: 'node image, e.g. kindest/node:v1.34.0, or built (the suite\'s own, offline)',
+    doc: 'the `kindest/node` image, i.e. the Kubernetes version; `built`: the suite\'s own node image, built offline from its Kubernetes build ([kind-node-image.md](kind-node-image.md)).',
   },
   context: {
     flag: '--context',

@@ -26,6 +26,8 @@ export interface DockerEngineOptions {
   procSysDir?: string;
   /** For tests: the pid file of a dockerd started by someone else. Default /var/run/docker.pid. */
   dockerPidFile?: string;
+  /** Extra dockerd arguments, asked for only when dockerd is started here (e.g. privileged-runtime.ts). */
+  extraArgs?: () => Promise<string[]>;
 }
 
 const DEFAULT_LOG_DIR = '/var/log/probe-conformance';
@@ -136,7 +138,8 @@ export async function ensureDockerEngine(log: Log, options: DockerEngineOptions)
   const pidFile = dockerdPidFile(options);
   mkdirSync(options.stateDir, { recursive: true });
   log(`starting dockerd (log: ${logFile})`);
-  const daemon = startDaemon({ name: 'dockerd', command: dockerd, args: [], logFile, pidFile });
+  const args = (await options.extraArgs?.()) ?? [];
+  const daemon = startDaemon({ name: 'dockerd', command: dockerd, args, logFile, pidFile });
   let exitCode: number | null | undefined;
   void daemon.exited.then((code) => {
     exitCode = code;

@@ -140,17 +140,7 @@ async function ensureOfflineBasesOnce(options: OfflineBaseOptions): Promise<Offl
     const log = options.log;
     const started = Date.now();
     if (!(await dockerImageExists(refs.debian))) {
-      if (!(await dockerImageExists(refs.minbase))) {
-        const tarball = join(workDir, 'rootfs.tar');
-        if (!existsSync(tarball)) await debootstrapTarball(tarball, workDir, options);
-        const t = Date.now();
-        await run(
-          'docker',
-          ['import', '--change', `ENV ${PATH_ENV}`, '--change', 'CMD ["bash"]', '--message', `probe-conformance debootstrap ${refs.key}`, tarball, refs.minbase],
-          { timeoutMs: 10 * 60_000 },
-        );
-        log(`imported ${refs.minbase} in ${seconds(t)}`);
-      }
+      if (!(await dockerImageExists(refs.minbase))) await importMinbase(refs, workDir, options);
       await buildFromText(refs.debian, debianDockerfile(refs.minbase), join(workDir, 'debian'), options);
     }
     if (!(await dockerImageExists(refs.busybox))) {
@@ -159,6 +149,36 @@ async function ensureOfflineBasesOnce(options: OfflineBaseOptions): Promise<Offl
     log(`offline base images ready in ${seconds(started)}: ${refs.debian}, ${refs.busybox}`);
   });
   return result;
+}
+
+/**
+ * The bare debootstrap image alone (OfflineBaseRefs' minbase: Debian minbase with apt pointing at
+ * the mirror), for images that want none of the demo packages (the kind node image and its
+ * component images): re-imported from the kept rootfs tarball, or debootstrapped, when Docker
+ * lacks it. Returns its reference.
+ */
+export async function ensureMinbase(options: OfflineBaseOptions): Promise<string> {
+  const refs = offlineBaseRefs();
+  if (await dockerImageExists(refs.minbase)) return refs.minbase;
+  const workDir = join(options.cacheDir, 'images', refs.key);
+  mkdirSync(workDir, { recursive: true });
+  await withDirLock(join(options.cacheDir, 'images', `offline-bases-${refs.key}.lock`), options.log, 'building the offline base images', async () => {
+    if (!(await dockerImageExists(refs.minbase))) await importMinbase(refs, workDir, options);
+  });
+  return refs.minbase;
+}
+
+/** `docker import` of the rootfs tarball (debootstrapped first when it is not kept yet) as refs.minbase. */
+async function importMinbase(refs: ReturnType<typeof offlineBaseRefs>, workDir: string, options: OfflineBaseOptions): Promise<void> {
+  const tarball = join(workDir, 'rootfs.tar');
+  if (!existsSync(tarball)) await debootstrapTarball(tarball, workDir, options);
+  const t = Date.now();
+  await run(
+    'docker',
+    ['import', '--change', `ENV ${PATH_ENV}`, '--change', 'CMD ["bash"]', '--message', `probe-conformance debootstrap ${refs.key}`, tarball, refs.minbase],
+    { timeoutMs: 10 * 60_000 },
+  );
+  options.log(`imported ${refs.minbase} in ${seconds(t)}`);
 }
 
 function seconds(since: number): string {

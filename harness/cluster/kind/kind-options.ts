@@ -6,6 +6,9 @@ export interface KindOptions {
   nodes: number;
 }
 
+/** --kind-node-image built: the suite's own node image (node-image.ts), built offline and cached. */
+export const BUILT_NODE_IMAGE = 'built';
+
 export function kindOptions(config: Pick<RunConfig, 'kindNodeImage' | 'nodes'>): KindOptions {
   return { nodeImage: config.kindNodeImage, nodes: config.nodes };
 }

@@ -1,3 +1,5 @@
+import { BUILT_NODE_IMAGE } from './kind-options.js';
+import { ensureKindNodeImage } from './node-image.js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,8 +61,20 @@ export class KindProvider implements ClusterProvider {
     return join(this.config.reportsDir, 'kind-logs', this.clusterName);
   }
 
+  /** The node image: the suite's own, built offline (`built`), or the one named, pulled by kind if missing. */
+  private async nodeImage(log: Log): Promise<string> {
+    if (this.options.nodeImage !== BUILT_NODE_IMAGE) {
+      log(`kind node image: ${this.options.nodeImage} (pulled by kind unless Docker has it; without a registry use --kind-node-image built)`);
+      return this.options.nodeImage;
+    }
+    const image = await ensureKindNodeImage({ config: this.config, log });
+    log(`kind node image: ${image.ref}, built by this suite offline (${image.source}); see docs/kind-node-image.md`);
+    return image.ref;
+  }
+
   async up(log: Log): Promise<Cluster> {
-    const { nodes, nodeImage } = this.options;
+    const { nodes } = this.options;
+    const nodeImage = await this.nodeImage(log);
     const docker = await checkDocker();
     const kind = await ensureKind(this.config.cacheDir, log);
     this.kind = kind;

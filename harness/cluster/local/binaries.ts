@@ -72,6 +72,12 @@ export interface GoBuild {
   /** Short name for messages: kube, etcd, pause. */
   name: string;
   moduleDir: string;
+  /**
+   * The package to build, default `.` (the module's own main package). A main package of a
+   * dependency (e.g. sigs.k8s.io/cri-tools/cmd/crictl, pinned by the module's go.mod) can be named
+   * instead: a main package cannot be imported by a wrapper's main.go.
+   */
+  pkg?: string;
   outDir: string;
   binary: string;
   tags?: string;
@@ -158,7 +164,8 @@ function goCommand(): string {
 
 function inputsHash(build: GoBuild, goVersion: string): string {
   const hash = createHash('sha256');
-  hash.update(`${goVersion}\n${build.tags ?? ''}\n${build.ldflags}\n`);
+  // (pkg only when set, so that the builds of the module's own package keep their earlier hashes)
+  hash.update(`${goVersion}\n${build.tags ?? ''}\n${build.ldflags}\n${build.pkg ? `pkg ${build.pkg}\n` : ''}`);
   for (const file of readdirSync(build.moduleDir).sort()) {
     if (file === 'go.mod' || file === 'go.sum' || file.endsWith('.go')) {
       hash.update(`${file}\n`);
@@ -203,7 +210,7 @@ export async function goBuild(build: GoBuild, log: Log): Promise<string> {
   // with a filled module cache; with an empty one it is the module download a build starts with anyway).
   let total = previous?.packages;
   if (!total) {
-    const listArgs = ['list', '-deps', ...tags, '.'];
+    const listArgs = ['list', '-deps', ...tags, build.pkg ?? '.'];
     stream.write(shown(listArgs));
     const listing = new GoBuildProgress(undefined, 'listed');
     // The log keeps what go list says besides the package list (downloads, errors).
@@ -213,7 +220,7 @@ export async function goBuild(build: GoBuild, log: Log): Promise<string> {
     stream.write(`(${listed.exitCode === 0 ? `${total ?? 0} packages` : `exit ${listed.exitCode}`}, ${listing.modulesDownloaded} modules downloaded, after ${Math.round((Date.now() - started) / 100) / 10}s)\n`);
   }
 
-  const args = ['build', '-v', '-trimpath', ...tags, '-ldflags', build.ldflags, '-o', `${out}.tmp`, '.'];
+  const args = ['build', '-v', '-trimpath', ...tags, '-ldflags', build.ldflags, '-o', `${out}.tmp`, build.pkg ?? '.'];
   stream.write(shown(args));
   const progress = new GoBuildProgress(total);
   const result = await runWithProgress(go, args, { ...goRun, progress, tail: { push: (line) => stream.write(`${line}\n`) } }).catch(failedRun);
@@ -246,18 +253,39 @@ export function kubeOutDir(cacheDir: string, version: string): string {
   return join(cacheDir, 'local', `kube-${version}`);
 }
 
+/** The Kubernetes release the suite builds: the `require k8s.io/kubernetes` line of gobuild/kube/go.mod. */
+export function pinnedKubernetesVersion(repoRoot: string): string {
+  return requiredVersion(readFileSync(join(gobuildDir(repoRoot), 'kube', 'go.mod'), 'utf8'), 'k8s.io/kubernetes');
+}
+
+/** The gobuild/kube build (the multi-call binary); the kind node image uses the same one, from the same cache. */
+export function kubeBuild(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>): GoBuild {
+  const version = pinnedKubernetesVersion(config.repoRoot);
+  return {
+    name: 'kube',
+    moduleDir: join(gobuildDir(config.repoRoot), 'kube'),
+    outDir: kubeOutDir(config.cacheDir, version),
+    binary: 'kube',
+    tags: KUBE_BUILD_TAGS,
+    ldflags: kubeLdflags(version),
+    timeoutMs: 120 * 60_000,
+    coldHint: 'cold: ~4 min on 2 idle cores, warm: ~20 s',
+  };
+}
+
+/** The gobuild/pause build (the sandbox image's binary). */
+export function pauseBuild(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>): GoBuild {
+  return { name: 'pause', moduleDir: join(gobuildDir(config.repoRoot), 'pause'), outDir: join(config.cacheDir, 'local', 'pause'), binary: 'pause', ldflags: '-s -w', timeoutMs: 10 * 60_000 };
+}
+
 /** Builds (or finds in the cache) kube, etcd and pause. */
 export async function ensureBinaries(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>, log: Log): Promise<LocalBinaries> {
   const root = gobuildDir(config.repoRoot);
-  const kubeModule = join(root, 'kube');
   const etcdModule = join(root, 'etcd');
-  const kubernetesVersion = requiredVersion(readFileSync(join(kubeModule, 'go.mod'), 'utf8'), 'k8s.io/kubernetes');
+  const kubernetesVersion = pinnedKubernetesVersion(config.repoRoot);
   const etcdVersion = requiredVersion(readFileSync(join(etcdModule, 'go.mod'), 'utf8'), 'go.etcd.io/etcd/server/v3');
   const kubeDir = kubeOutDir(config.cacheDir, kubernetesVersion);
-  const kube = await goBuild(
-    { name: 'kube', moduleDir: kubeModule, outDir: kubeDir, binary: 'kube', tags: KUBE_BUILD_TAGS, ldflags: kubeLdflags(kubernetesVersion), timeoutMs: 120 * 60_000, coldHint: 'cold: ~4 min on 2 idle cores, warm: ~20 s' },
-    log,
-  );
+  const kube = await goBuild(kubeBuild(config), log);
   const components = {} as Record<KubeComponent, string>;
   for (const name of KUBE_COMPONENTS) {
     const link = join(kubeDir, name);
@@ -268,9 +296,6 @@ export async function ensureBinaries(config: Pick<RunConfig, 'cacheDir' | 'repoR
     { name: 'etcd', moduleDir: etcdModule, outDir: join(config.cacheDir, 'local', `etcd-${etcdVersion}`), binary: 'etcd', ldflags: '-s -w', timeoutMs: 60 * 60_000 },
     log,
   );
-  const pause = await goBuild(
-    { name: 'pause', moduleDir: join(root, 'pause'), outDir: join(config.cacheDir, 'local', 'pause'), binary: 'pause', ldflags: '-s -w', timeoutMs: 10 * 60_000 },
-    log,
-  );
+  const pause = await goBuild(pauseBuild(config), log);
   return { kubernetesVersion, etcdVersion, kube, components, etcd, pause };
 }

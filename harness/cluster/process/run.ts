@@ -14,6 +14,8 @@ export interface RunOptions {
   onLine?: (line: string) => void;
   /** When false, a non-zero exit resolves instead of throwing. */
   reject?: boolean;
+  /** Keep stdout's last newline (a file's content read with cat); default: stripped. */
+  keepFinalNewline?: boolean;
 }
 
 export interface RunResult {
@@ -38,6 +40,7 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     all: true,
     reject: false,
     maxBuffer: 256 * 1024 * 1024,
+    stripFinalNewline: !options.keepFinalNewline,
     input: options.input,
     env: options.env,
     cwd: options.cwd,

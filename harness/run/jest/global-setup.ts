@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig } from '../config.js';
 import { ensureDockerEngine } from '../../cluster/docker/engine.js';
+import { privilegedRuntimeArgs } from '../../cluster/docker/privileged-runtime.js';
 import { describeError } from '../../common/errors.js';
 import { buildDemoImages } from '../../cluster/images/build.js';
 import { consoleLog } from '../../common/log.js';
@@ -53,7 +54,8 @@ export default async function globalSetup(): Promise<void> {
   try {
     await checkBeforeClusterWork(config, log);
     stage = 'docker';
-    await ensureDockerEngine(log, { stateDir: config.stateDir });
+    // kind nodes are privileged containers: on a host lacking a capability they need caps-runc.
+    await ensureDockerEngine(log, { stateDir: config.stateDir, ...(config.provider === 'kind' ? { extraArgs: () => privilegedRuntimeArgs(config, log) } : {}) });
     // The cluster first: a provider that refuses (the existing provider's opt-in, a missing kind)
     // says so before minutes of image building.
     stage = 'cluster';

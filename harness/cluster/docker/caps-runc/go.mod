@@ -1,0 +1,3 @@
+module probe-conformance.local/caps-runc
+
+go 1.24

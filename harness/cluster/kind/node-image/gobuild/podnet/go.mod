@@ -1,0 +1,3 @@
+module probe-conformance.local/podnet
+
+go 1.24.0
