@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Log } from '../common/log.js';
 import type { NodeAccess } from '../engine/cluster-access.js';
 import type { NodePathJournal } from '../engine/scenario/cleanup.js';
+import { scenarioPathRoot } from '../engine/steps/host-paths.js';
 
 /**
  * reports/pending-node-paths/<namespace>.json: the node paths a running scenario will remove when
@@ -44,7 +45,7 @@ export async function removePendingNodePaths(reportsDir: string, nodes: readonly
   if (!existsSync(dir)) return;
   for (const name of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     const namespace = name.slice(0, -'.json'.length);
-    for (const path of read(join(dir, name)).filter((p) => p.startsWith('/') && p.includes(namespace))) {
+    for (const path of read(join(dir, name)).filter((p) => scenarioPathRoot(p, namespace) !== undefined)) {
       log(`removing ${path} (left by a scenario that did not finish) on ${nodes.join(', ')}`);
       for (const node of nodes) await access.remove(node, path).catch((e: unknown) => log(`  not removed on ${node}: ${e instanceof Error ? e.message : String(e)}`));
     }

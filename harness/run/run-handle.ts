@@ -34,7 +34,6 @@ const clusterHandle = z.object({
   provider: z.string(),
   runtime: z.string().optional(),
   nodeAccess: nodeAccessSpec,
-  nodeControl: z.boolean(),
   images: imageRewrite.optional(),
   kubeletLogFiles: z.array(z.string()),
 });

@@ -17,7 +17,6 @@ const ready: RunHandle = {
       kubernetesVersion: 'v1.35.4',
       provider: 'local',
       nodeAccess: { kind: 'local' },
-      nodeControl: false,
       images: { registry: 'localhost:5000', digests: { 'probe-conformance/x:1': DIGEST } },
       kubeletLogFiles: ['/var/lib/x/kubelet.log'],
     },

@@ -10,7 +10,6 @@ import { consoleLog } from '../../common/log.js';
 import { killAllRunning } from '../../cluster/process/run.js';
 import { checkBeforeClusterWork, PreflightFailed } from '../../cluster/preflight/index.js';
 import { createProvider } from '../../cluster/create.js';
-import { nodeControlAvailable } from '../../cluster/node-access.js';
 import { connect } from '../../engine/k8s/client.js';
 import { nodeRuntime } from '../../engine/k8s/node-runtime.js';
 import { removeRunHandle, writeRunHandle, type SetupStage } from '../run-handle.js';
@@ -73,7 +72,6 @@ export default async function globalSetup(): Promise<void> {
         cluster: {
           ...cluster,
           ...(runtime ? { runtime } : {}),
-          nodeControl: nodeControlAvailable(cluster.nodeAccess),
           ...(loaded.rewrite ? { images: loaded.rewrite } : {}),
           kubeletLogFiles: cluster.kubeletLogFiles ?? [],
         },

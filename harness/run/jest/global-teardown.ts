@@ -5,6 +5,7 @@ import { stopStartedDockerEngine } from '../../cluster/docker/engine.js';
 import { describeError } from '../../common/errors.js';
 import { writeClaimsReport } from '../../engine/report/claims.js';
 import { consoleLog } from '../../common/log.js';
+import { nodeControlAvailable } from '../../cluster/node-access.js';
 import { stopEverything } from './shutdown.js';
 
 /** Scenarios whose result.json says they failed. */
@@ -32,7 +33,7 @@ export default async function globalTeardown(): Promise<void> {
         kubernetesVersion: cluster?.kubernetesVersion ?? 'unknown',
         provider: cluster?.provider ?? state.config.provider,
         ...(cluster?.runtime ? { runtime: cluster.runtime } : {}),
-        cluster: { nodes: cluster?.nodes.length ?? 1, nodeControl: cluster?.nodeControl ?? false },
+        cluster: { nodes: cluster?.nodes.length ?? 1, nodeControl: cluster ? nodeControlAvailable(cluster.nodeAccess) : false },
         ...(outcome && !outcome.ready ? { noCluster: outcome.failure.message.split('\n')[0]! } : !outcome ? { noCluster: 'setup did not finish' } : {}),
       });
       log(`claims report: ${file}`);
