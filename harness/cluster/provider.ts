@@ -17,6 +17,8 @@ export interface Cluster {
   provider: string;
   /** The nodes' container runtime, e.g. containerd 1.6.20, where the provider knows it. */
   runtime?: string;
+  /** The node image and where it came from (kind), e.g. `probe-conformance/kind-node:v1.35.4-<key> (built by this suite offline)`. */
+  nodeImage?: string;
   nodeAccess: NodeAccessSpec;
   /** Kubelet log files on this machine, quoted in a failed scenario's evidence (local provider). */
   kubeletLogFiles?: string[];

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { AUTO, BUILT_NODE_IMAGE } from '../cluster/kind/kind-options.js';
 import { DEFAULT_NODE_IMAGE, KIND_VERSION } from '../cluster/kind/kind-version.js';
 import { archiveUri, choice, nodeAccessJson, directory, imageReference, pathList, registryPrefix, text, trimmedText, wholeNumber, yesNo } from './option-values.js';
 import { repoRoot } from './repo-root.js';
@@ -11,6 +12,7 @@ export type ProviderName = (typeof PROVIDERS)[number];
 export const MUTATION_MODES = ['off', 'only', 'also'] as const;
 export const IMAGE_BASES = ['official', 'offline'] as const;
 export type BaseMode = (typeof IMAGE_BASES)[number];
+const IMAGE_BASES_CHOICES = [AUTO, ...IMAGE_BASES] as const;
 /** Most nodes a provider creates: kind containers, or local node processes on this machine (2 tested). */
 export const MAX_NODES = { kind: 10, local: 4 } as const;
 
@@ -20,7 +22,9 @@ export interface RunOptions {
   keepCluster: boolean;
   /** off: scenarios as written; only: just their mutations (each must fail); also: both. */
   mutations: (typeof MUTATION_MODES)[number];
-  imageBases: BaseMode;
+  /** auto: chosen for this machine before the preflight (harness/cluster/registry-choice.ts). */
+  imageBases: BaseMode | typeof AUTO;
+  /** auto, built (the suite's own) or an image reference. */
   kindNodeImage: string;
   context: string | undefined;
   /** Compared exactly, not trimmed. */
@@ -132,26 +136,26 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
   imageBases: {
     flag: '--image-bases',
     env: 'PROBE_IMAGE_BASES',
-    value: 'offline|official',
-    schema: choice(IMAGE_BASES),
-    use: `use one of ${IMAGE_BASES.join(', ')}`,
-    default: ({ provider }) => (provider === 'local' ? 'offline' : 'official'),
-    defaultText: '`offline` with `local`, else `official`',
+    value: 'auto|offline|official',
+    schema: choice(IMAGE_BASES_CHOICES),
+    use: `use one of ${IMAGE_BASES_CHOICES.join(', ')}`,
+    default: () => AUTO,
+    defaultText: '`auto`',
     providers: PROVIDERS,
-    help: "demo images' base images",
-    doc: 'base images of the demo images: `official` (node, nginx, busybox from Docker Hub) or `offline` (built from Debian with debootstrap).',
+    help: "demo images' base images (auto: offline with local or without Docker Hub)",
+    doc: 'base images of the demo images: `official` (node, nginx, busybox from Docker Hub) or `offline` (built from Debian with debootstrap). `auto`: `offline` with `local`; with `kind` and `existing`, `official` when Docker Hub answers, else `offline` (the run says which; [kind-node-image.md](kind-node-image.md#which-node-image)).',
   },
   kindNodeImage: {
     flag: '--kind-node-image',
     env: 'PROBE_KIND_NODE_IMAGE',
-    value: 'IMAGE',
+    value: 'auto|built|IMAGE',
     schema: imageReference,
-    use: 'use an image reference without spaces, e.g. kindest/node:v1.34.0',
-    default: () => DEFAULT_NODE_IMAGE,
-    defaultText: `kind ${KIND_VERSION}'s default (\`${DEFAULT_NODE_IMAGE.split('@')[0]}\`)`,
+    use: `use ${AUTO}, ${BUILT_NODE_IMAGE} or an image reference without spaces, e.g. kindest/node:v1.34.0`,
+    default: () => AUTO,
+    defaultText: '`auto`',
     providers: ['kind'],
-    help: 'node image, e.g. kindest/node:v1.34.0, or built (the suite\'s own, offline)',
-    doc: 'the `kindest/node` image, i.e. the Kubernetes version; `built`: the suite\'s own node image, built offline from its Kubernetes build ([kind-node-image.md](kind-node-image.md)).',
+    help: `node image: auto, built (the suite's own, offline) or e.g. kindest/node:v1.34.0`,
+    doc: `\`auto\`: kind ${KIND_VERSION}'s default (\`${DEFAULT_NODE_IMAGE.split('@')[0]}\`) when Docker Hub answers, else \`built\`; \`built\`: the suite's own node image, built offline from its Kubernetes build and cached ([kind-node-image.md](kind-node-image.md)); or a node image, e.g. \`kindest/node:v1.34.0\` (pulled by kind unless Docker has it).`,
   },
   context: {
     flag: '--context',

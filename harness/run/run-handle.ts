@@ -33,6 +33,8 @@ const clusterHandle = z.object({
   kubernetesVersion: z.string(),
   provider: z.string(),
   runtime: z.string().optional(),
+  /** kind: the node image and where it came from. */
+  nodeImage: z.string().optional(),
   nodeAccess: nodeAccessSpec,
   images: imageRewrite.optional(),
   kubeletLogFiles: z.array(z.string()),

@@ -50,6 +50,11 @@ function sidecarView(): FakeClusterView {
   return view;
 }
 
+/** A pod restarted once whose previous container the runtime no longer had: no lastState (the kubelet GC race). */
+function lostLastStateView(): FakeClusterView {
+  return new FakeClusterView({ pods: [pod('g', { phase: 'Running', containers: [container('app', { containerID: cid('3'), started: true, restartCount: 1, state: running })] })] });
+}
+
 function podView(): FakeClusterView {
   const v1 = pod('p', {
     phase: 'Running',
@@ -205,6 +210,7 @@ describe('pod: containers', () => {
     { name: 'lastTerminated.exitCode matches', view: podView, when: { pod: 'p', containers: { app: { lastTerminated: { exitCode: 137 } } } }, ok: true },
     { name: 'lastTerminated.exitCode 0 matches', view: podView, when: { pod: 'p', containers: { side: { lastTerminated: { exitCode: 0 } } } }, ok: true },
     { name: 'lastTerminated.exitCode mismatch names the field', view: podView, when: { pod: 'p', containers: { app: { lastTerminated: { exitCode: 1 } } } }, ok: false, observed: 'app.lastTerminated.exitCode is 137, want 1' },
+    { name: 'lastTerminated on a restart without lastState names the kubelet GC race', view: lostLastStateView, when: { pod: 'g', containers: { app: { lastTerminated: { exitCode: 137 } } } }, ok: false, observed: 'app restarted 1x but has no lastState: the runtime no longer had the previous container (kubelet container GC race, docs/kubelet-gc-race.md)' },
     { name: 'lastTerminated both fields, one wrong', view: podView, when: { pod: 'p', containers: { app: { lastTerminated: { reason: 'Error', exitCode: 143 } } } }, ok: false, observed: 'exitCode is 137' },
     // idChanged
     { name: 'idChanged:true after a restart', view: podView, when: { pod: 'p', containers: { app: { idChanged: true } } }, ok: true },

@@ -7,15 +7,16 @@ import { DEFAULT_NODE_IMAGE, KIND_VERSION } from '../../harness/cluster/kind/kin
 const kind = (env: NodeJS.ProcessEnv) => kindOptions(readConfig({ PROBE_PROVIDER: 'kind', ...env }));
 
 describe('kind options', () => {
-  it('default to one node running kind v0.32.0\'s default node image, pinned by digest', () => {
+  it('default to one node and the node image chosen for this machine (auto); kind v0.32.0\'s default is pinned by digest', () => {
     expect(KIND_VERSION).toBe('v0.32.0');
-    expect(kind({})).toEqual({ nodeImage: DEFAULT_NODE_IMAGE, nodes: 1 });
+    expect(kind({})).toEqual({ nodeImage: 'auto', nodes: 1 });
     expect(DEFAULT_NODE_IMAGE).toMatch(/^kindest\/node:v1\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
   });
 
   it('read PROBE_KIND_NODE_IMAGE and PROBE_NODES', () => {
     expect(kind({ PROBE_KIND_NODE_IMAGE: ' kindest/node:v1.34.3 ', PROBE_NODES: '2' })).toEqual({ nodeImage: 'kindest/node:v1.34.3', nodes: 2 });
-    expect(kind({ PROBE_KIND_NODE_IMAGE: '', PROBE_NODES: '' })).toEqual({ nodeImage: DEFAULT_NODE_IMAGE, nodes: 1 });
+    expect(kind({ PROBE_KIND_NODE_IMAGE: '', PROBE_NODES: '' })).toEqual({ nodeImage: 'auto', nodes: 1 });
+    expect(kind({ PROBE_KIND_NODE_IMAGE: 'built' }).nodeImage).toBe('built');
     expect(kind({ PROBE_NODES: '10' }).nodes).toBe(10);
   });
 
@@ -26,6 +27,6 @@ describe('kind options', () => {
   });
 
   it('refuse an image reference with spaces', () => {
-    expect(() => kind({ PROBE_KIND_NODE_IMAGE: 'kindest/node v1.34' })).toThrow(/PROBE_KIND_NODE_IMAGE="kindest\/node v1.34": use an image reference without spaces/);
+    expect(() => kind({ PROBE_KIND_NODE_IMAGE: 'kindest/node v1.34' })).toThrow(/PROBE_KIND_NODE_IMAGE="kindest\/node v1.34": use auto, built or an image reference without spaces/);
   });
 });

@@ -3,7 +3,6 @@ import { SetupError } from '../../harness/common/errors.js';
 import { readConfig, repoRoot } from '../../harness/run/config.js';
 import { OPTION_KEYS, OPTIONS, type OptionKey, type RunConfig } from '../../harness/run/options.js';
 import { parseOptions } from '../../harness/run/parse-options.js';
-import { DEFAULT_NODE_IMAGE } from '../../harness/cluster/kind/kind-version.js';
 
 function refusal(env: NodeJS.ProcessEnv): string {
   try {
@@ -34,8 +33,8 @@ const INVALID: Record<OptionKey, [string, string]> = {
   nodes: ['0', 'use a whole number from 1 to 10 (local: 1 to 4)'],
   keepCluster: ['maybe', 'use 1, true or yes (or 0, false, no)'],
   mutations: ['some', 'use one of off, only, also'],
-  imageBases: ['dockerhub', 'use one of official, offline'],
-  kindNodeImage: ['kindest/node v1.34', 'use an image reference without spaces, e.g. kindest/node:v1.34.0'],
+  imageBases: ['dockerhub', 'use one of auto, official, offline'],
+  kindNodeImage: ['kindest/node v1.34', 'use auto, built or an image reference without spaces, e.g. kindest/node:v1.34.0'],
   context: ['kind-\u0007', 'use a context name without control characters'],
   allowContext: ['prod\nx', 'use the context name without control characters'],
   imageRegistry: ['https://ghcr.io/me', 'use host[:port][/path] without a scheme, e.g. localhost:5000 or ghcr.io/me'],
@@ -90,8 +89,8 @@ describe('valid values make a typed RunConfig', () => {
       nodes: 1,
       keepCluster: false,
       mutations: 'off',
-      imageBases: 'offline',
-      kindNodeImage: DEFAULT_NODE_IMAGE,
+      imageBases: 'auto',
+      kindNodeImage: 'auto',
       context: undefined,
       allowContext: undefined,
       imageRegistry: undefined,
@@ -106,7 +105,7 @@ describe('valid values make a typed RunConfig', () => {
     };
     expect(readConfig({ HOME: '/home/u' })).toEqual(expected);
     expect(readConfig({ HOME: '/home/u', XDG_CACHE_HOME: '/xdg' }).cacheDir).toBe('/xdg/probe-conformance');
-    expect(readConfig({ PROBE_PROVIDER: 'kind' }).imageBases).toBe('official');
+    expect(readConfig({ PROBE_PROVIDER: 'kind' }).imageBases).toBe('auto');
   });
 
   it('every variable set', () => {

@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import YAML from 'yaml';
-import { readConfig, repoRoot, type ProviderName, type RunConfig } from '../../harness/run/config.js';
+import { readConfig, repoRoot, type ProviderName } from '../../harness/run/config.js';
+import { makeChoices, type ChosenConfig } from '../../harness/cluster/registry-choice.js';
 import { describeError, PreflightError, SetupError } from '../../harness/common/errors.js';
 import { checkBeforeClusterWork, formatChecks, formatPreflight, preflightError, runPreflight, type MachineOptions } from '../../harness/cluster/preflight/index.js';
 import { GIB } from '../../harness/cluster/preflight/free-disk.js';
@@ -14,8 +15,10 @@ import { answeringDocker, FakeMachine, NO_DAEMON } from './fake-machine.js';
 const machines: FakeMachine[] = [];
 afterEach(() => machines.splice(0).forEach((m) => m.remove()));
 
-function config(m: FakeMachine, provider: ProviderName, env: NodeJS.ProcessEnv = {}): RunConfig {
-  return readConfig({ PROBE_PROVIDER: provider, PROBE_CACHE_DIR: m.dir('cache'), PROBE_STATE_DIR: m.path('state'), PROBE_REPORTS_DIR: m.path('reports'), ...env });
+/** The config of a run on m; the `auto` choices as on a machine that reaches Docker Hub unless hubReachable is false. */
+async function config(m: FakeMachine, provider: ProviderName, env: NodeJS.ProcessEnv = {}, hubReachable = true): Promise<ChosenConfig> {
+  const parsed = readConfig({ PROBE_PROVIDER: provider, PROBE_CACHE_DIR: m.dir('cache'), PROBE_STATE_DIR: m.path('state'), PROBE_REPORTS_DIR: m.path('reports'), ...env });
+  return (await makeChoices(parsed, () => Promise.resolve({ reachable: hubReachable, detail: hubReachable ? 'HTTP 401' : 'getaddrinfo ENOTFOUND registry-1.docker.io' }))).config;
 }
 
 /** A machine with a docker client and nothing else the local provider needs (no engine, no dockerd, no Go). */
@@ -46,7 +49,7 @@ function bareMachine(uid: number): { m: FakeMachine; options: MachineOptions } {
 describe('runPreflight', () => {
   it('local, on a machine with only a docker client and not root: every problem at once', async () => {
     const { m, options } = bareMachine(1000);
-    const report = await runPreflight(config(m, 'local'), options);
+    const report = await runPreflight(await config(m, 'local'), options);
     const whats = report.problems.map((p) => p.what);
     expect(whats).toEqual([
       expect.stringContaining('needs root'),
@@ -75,7 +78,7 @@ describe('runPreflight', () => {
 
   it('local as root with only a docker client: Docker is reported not startable, with install.sh as the fix', async () => {
     const { m, options } = bareMachine(0);
-    const report = await runPreflight(config(m, 'local'), options);
+    const report = await runPreflight(await config(m, 'local'), options);
     const docker = report.problems.find((p) => p.what.includes('docker info'));
     expect(docker).toEqual({
       what: expect.stringContaining('dockerd is not installed, so the run cannot start one (a docker client alone cannot build images)'),
@@ -88,15 +91,26 @@ describe('runPreflight', () => {
 
   it('kind: no engine and no Go (kind is not found, so it would be built)', async () => {
     const { m, options } = bareMachine(0);
-    const report = await runPreflight(config(m, 'kind', { PROBE_NODES: '2' }), options);
+    const report = await runPreflight(await config(m, 'kind', { PROBE_NODES: '2' }), options);
     expect(report.lines[0]).toEqual({ name: 'kind options', ok: true, detail: expect.stringMatching(/^2 node\(s\), kindest\/node:/) });
     expect(report.problems.map((p) => p.fix)).toEqual(['./install.sh --provider kind (installs apt package docker.io)', expect.stringContaining('./install.sh --provider kind')]);
     expect(formatPreflight(report).split('\n')[0]).toBe('preflight (kind provider): 2 problems');
   });
 
+  it('kind without Docker Hub (auto: the built node image): Go and the debootstrap base are checked too', async () => {
+    const { m, options } = bareMachine(0);
+    const report = await runPreflight(await config(m, 'kind', {}, false), options);
+    expect(report.lines[0]).toEqual({ name: 'kind options', ok: true, detail: "1 node(s), the suite's own node image (built offline)" });
+    const problems = report.problems.map((p) => p.what).join('\n');
+    expect(problems).toMatch(/\bGo\b.*kind node image/);
+    expect(problems).toMatch(/^debootstrap is not installed/m);
+    const official = await runPreflight(await config(m, 'kind', { PROBE_KIND_NODE_IMAGE: 'kindest/node:v1.34.0' }, false), options);
+    expect(official.problems.map((p) => p.what).join('\n')).not.toMatch(/kind node image/);
+  });
+
   it('the options line shows what the config asks for', async () => {
     const { m, options } = bareMachine(0);
-    const report = await runPreflight(config(m, 'local', { PROBE_NODES: '2' }), options);
+    const report = await runPreflight(await config(m, 'local', { PROBE_NODES: '2' }), options);
     expect(report.lines[0]).toEqual({ name: 'options', ok: true, detail: '2 node(s)' });
   });
 
@@ -129,7 +143,7 @@ describe('PreflightError', () => {
 
   it('checkBeforeClusterWork throws it with every problem', async () => {
     const { m, options } = bareMachine(1000);
-    const err = await checkBeforeClusterWork(config(m, 'kind'), () => undefined, options).catch((e: unknown) => e);
+    const err = await checkBeforeClusterWork(await config(m, 'kind'), () => undefined, options).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PreflightError);
     expect((err as PreflightError).problems.length).toBeGreaterThan(1);
     expect(preflightError({ provider: 'kind', lines: [], problems, notes: [] }).message.split('\n')[0]).toBe('preflight (kind provider): 2 problems');
@@ -159,7 +173,7 @@ describe('npm test -- --doctor', () => {
     const m = new FakeMachine();
     machines.push(m);
     m.command('docker', NO_DAEMON);
-    const r = await doctor(['--provider', 'existing', '--context', 'x', '-t', 'A000'], { PATH: m.bin, KUBECONFIG: m.path('none'), PROBE_CACHE_DIR: m.dir('cache') });
+    const r = await doctor(['--provider', 'existing', '--context', 'x', '-t', 'A000'], { PATH: m.bin, KUBECONFIG: m.path('none'), PROBE_CACHE_DIR: m.dir('cache'), PROBE_IMAGE_BASES: 'official' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--doctor runs no tests; ignoring -t A000');
     expect(r.stdout).toContain('doctor: what the existing provider needs');
@@ -187,7 +201,7 @@ describe('npm test -- --doctor', () => {
         'current-context': 'kind-probe',
       }),
     );
-    const r = await doctor(['--provider=existing', '--allow-context', 'kind-probe'], { PATH: m.bin, KUBECONFIG: kubeconfig, PROBE_CACHE_DIR: m.dir('cache') });
+    const r = await doctor(['--provider=existing', '--allow-context', 'kind-probe'], { PATH: m.bin, KUBECONFIG: kubeconfig, PROBE_CACHE_DIR: m.dir('cache'), PROBE_IMAGE_BASES: 'official' });
     expect(r.stdout).toContain('preflight (existing provider): no problems');
     expect(r.stdout).not.toContain('missing');
     expect(r.code).toBe(0);

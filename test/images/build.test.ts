@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readConfig, repoRoot } from '../../harness/run/config.js';
+import { chooseForThisMachine, makeChoices } from '../../harness/cluster/registry-choice.js';
 import { dockerImageExists } from '../../harness/cluster/docker/cli.js';
 import { ensureDockerEngine } from '../../harness/cluster/docker/engine.js';
 import { SetupError } from '../../harness/common/errors.js';
@@ -59,8 +60,9 @@ describe('listDemoImages', () => {
     expect(() => listDemoImages(latest)).toThrow(/images\/y\/image.json is invalid: ref: must not use the tag latest/);
   });
 
-  test('PROBE_IMAGE_BASES selects the base mode (offline by default with the local provider)', () => {
-    expect(readConfig({}).imageBases).toBe('offline');
+  test('PROBE_IMAGE_BASES selects the base mode (auto: offline with the local provider)', async () => {
+    expect(readConfig({}).imageBases).toBe('auto');
+    expect((await makeChoices(readConfig({}))).config.imageBases).toBe('offline');
     expect(readConfig({ PROBE_IMAGE_BASES: 'official' }).imageBases).toBe('official');
     expect(() => readConfig({ PROBE_IMAGE_BASES: 'dockerhub' })).toThrow(SetupError);
   });
@@ -74,7 +76,7 @@ describeWithDocker('buildDemoImages', () => {
       const root = fakeRepo({
         'broken/Dockerfile': 'ARG BASE=busybox:1.36\nFROM ${BASE}\nRUN echo marker-before-failure-4711 && exit 3\n',
       });
-      const mode = readConfig().imageBases;
+      const mode = (await chooseForThisMachine(readConfig(), () => {})).imageBases;
       const err = await buildDemoImages({ baseMode: mode, cacheDir: readConfig().cacheDir, repoRoot: root, log: () => {} }).then(
         () => undefined,
         (e: unknown) => e,
@@ -89,7 +91,7 @@ describeWithDocker('buildDemoImages', () => {
     BUILD_TIMEOUT_MS,
   );
 
-  (readConfig().imageBases === 'offline' ? test : test.skip)(
+  (readConfig().imageBases !== 'official' ? test : test.skip)(
     'offline mode builds FROM the offline bases and returns the references',
     async () => {
       await ensureDockerEngine(() => {}, readConfig());

@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import type { StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe } from '@jest/globals';
 import { readConfig } from '../../harness/run/config.js';
+import { chooseForThisMachine } from '../../harness/cluster/registry-choice.js';
 import { ensureDockerEngine } from '../../harness/cluster/docker/engine.js';
 import { buildDemoImages, listDemoImages } from '../../harness/cluster/images/build.js';
 import { dockerUnavailable as dockerUnavailableIn } from '../../harness/run/run-handle.js';
@@ -28,7 +29,7 @@ const log = (line: string) => process.stderr.write(`[images] ${line}\n`);
 
 /** Builds the named demo images (config.imageBases: offline with the local provider); folder -> ref. */
 export async function buildForTest(...folders: string[]): Promise<Record<string, string>> {
-  const config = readConfig();
+  const config = await chooseForThisMachine(readConfig(), log);
   await ensureDockerEngine(log, config);
   const refs = await buildDemoImages({ baseMode: config.imageBases, debianMirror: config.debianMirror, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log, only: folders });
   const byFolder: Record<string, string> = {};

@@ -6,6 +6,8 @@ export interface KindOptions {
   nodes: number;
 }
 
+/** The default of --image-bases and --kind-node-image: chosen for this machine (registry-choice.ts). */
+export const AUTO = 'auto';
 /** --kind-node-image built: the suite's own node image (node-image.ts), built offline and cached. */
 export const BUILT_NODE_IMAGE = 'built';
 

@@ -1,4 +1,5 @@
-import { BUILT_NODE_IMAGE } from './kind-options.js';
+import { AUTO, BUILT_NODE_IMAGE } from './kind-options.js';
+import { dockerImageExists } from '../docker/cli.js';
 import { ensureKindNodeImage } from './node-image.js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,20 +62,25 @@ export class KindProvider implements ClusterProvider {
     return join(this.config.reportsDir, 'kind-logs', this.clusterName);
   }
 
-  /** The node image: the suite's own, built offline (`built`), or the one named, pulled by kind if missing. */
-  private async nodeImage(log: Log): Promise<string> {
-    if (this.options.nodeImage !== BUILT_NODE_IMAGE) {
-      log(`kind node image: ${this.options.nodeImage} (pulled by kind unless Docker has it; without a registry use --kind-node-image built)`);
-      return this.options.nodeImage;
+  /** The node image: the suite's own, built offline (`built`), or the one named, pulled by kind if missing; and where it came from. */
+  private async nodeImage(log: Log): Promise<{ ref: string; origin: string }> {
+    const asked = this.options.nodeImage;
+    if (asked === AUTO) throw new Error('--kind-node-image auto reached the kind provider: choose first (harness/cluster/registry-choice.ts)');
+    if (asked !== BUILT_NODE_IMAGE) {
+      const origin = (await dockerImageExists(asked)) ? 'already in Docker' : 'pulled by kind';
+      log(`kind node image: ${asked} (${origin}; without a registry use --kind-node-image built)`);
+      return { ref: asked, origin };
     }
     const image = await ensureKindNodeImage({ config: this.config, log });
-    log(`kind node image: ${image.ref}, built by this suite offline (${image.source}); see docs/kind-node-image.md`);
-    return image.ref;
+    const origin = `built by this suite offline, ${image.source === 'cache' ? 'found in Docker' : `in ${image.seconds?.toFixed(0) ?? '?'} s`}`;
+    log(`kind node image: ${image.ref} (${origin}); see docs/kind-node-image.md`);
+    return { ref: image.ref, origin };
   }
 
   async up(log: Log): Promise<Cluster> {
     const { nodes } = this.options;
-    const nodeImage = await this.nodeImage(log);
+    const image = await this.nodeImage(log);
+    const nodeImage = image.ref;
     const docker = await checkDocker();
     const kind = await ensureKind(this.config.cacheDir, log);
     this.kind = kind;
@@ -125,7 +131,7 @@ export class KindProvider implements ClusterProvider {
     log(`${state.names.join(', ')} Ready (Kubernetes ${state.kubeletVersion}) ${((Date.now() - started) / 1000).toFixed(1)}s after kind create began`);
     if (this.config.keepCluster) log(`PROBE_KEEP_CLUSTER: the cluster is kept after the run; remove it with: ${kind.path} delete cluster --name ${this.clusterName}`);
     const access: NodeAccessSpec = { kind: 'docker' };
-    return { kubeconfig: this.kubeconfig, nodes: state.names, kubernetesVersion: state.kubeletVersion, provider: this.name, nodeAccess: access };
+    return { kubeconfig: this.kubeconfig, nodes: state.names, kubernetesVersion: state.kubeletVersion, provider: this.name, nodeAccess: access, nodeImage: `${nodeImage.split('@')[0]} (${image.origin})` };
   }
 
   async loadImages(images: string[], log: Log): Promise<LoadedImages> {

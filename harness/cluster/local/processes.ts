@@ -43,6 +43,9 @@ export function pidFile(plan: LocalPlan, name: string): string {
   return join(plan.paths.pids, `${name}.pid`);
 }
 
+/** The kubelet's container GC minimum age on the clusters the suite makes (docs/kubelet-gc-race.md). */
+export const CONTAINER_GC_MIN_AGE = '30s';
+
 export function kubeletCommandLine(plan: LocalPlan, node: LocalNode, bins: Pick<LocalBinaries, 'components'>): CommandLine {
   return {
     command: bins.components.kubelet,
@@ -53,6 +56,9 @@ export function kubeletCommandLine(plan: LocalPlan, node: LocalNode, bins: Pick<
       `--node-ip=${node.ip}`,
       `--root-dir=${node.paths.kubeletRoot}`,
       `--cert-dir=${join(node.paths.kubeletRoot, 'pki')}`,
+      // The container GC counts a just-created container as dead; without a minimum age it can remove
+      // the previous (killed) container first, and its lastState is lost (docs/kubelet-gc-race.md).
+      `--minimum-container-ttl-duration=${CONTAINER_GC_MIN_AGE}`,
       '--v=2',
     ],
   };

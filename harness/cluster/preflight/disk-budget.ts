@@ -26,6 +26,8 @@ export const DISK_BUDGET = {
   dockerImages: 2 * GIB,
   /** Docker's data root with kind: the kindest/node image (~1 GiB) and the images loaded into each node. */
   kindNodes: 3 * GIB,
+  /** Docker's data root while the suite's own node image is built: component images, their archive, the image (1.3 GiB) and its build layers. */
+  kindNodeImageBuild: 4 * GIB,
 } as const;
 
 /** Whether the kube binary of the pinned Kubernetes version is already in the suite's cache. */
@@ -71,9 +73,11 @@ export function localDiskNeeds(inputs: LocalDiskInputs): { needs: DiskNeed[]; co
   return { needs, cold };
 }
 
-export function kindDiskNeeds(inputs: { go?: GoToolchain; buildsKind: boolean; dockerDataRoot?: string }): DiskNeed[] {
+export function kindDiskNeeds(inputs: { go?: GoToolchain; buildsKind: boolean; buildsNodeImage?: boolean; dockerDataRoot?: string }): DiskNeed[] {
   const b = DISK_BUDGET;
-  return [...(inputs.buildsKind ? goNeeds(inputs.go, b.kindBuild / 2, b.kindBuild / 2) : []), ...dockerNeed(inputs.dockerDataRoot, b.dockerImages + b.kindNodes)];
+  const goCache = (inputs.buildsKind ? b.kindBuild / 2 : 0) + (inputs.buildsNodeImage ? b.goBuildCacheCold : 0);
+  const goMods = (inputs.buildsKind ? b.kindBuild / 2 : 0) + (inputs.buildsNodeImage ? b.goModCacheCold : 0);
+  return [...(goCache > 0 ? goNeeds(inputs.go, goCache, goMods) : []), ...dockerNeed(inputs.dockerDataRoot, b.dockerImages + b.kindNodes + (inputs.buildsNodeImage ? b.kindNodeImageBuild : 0))];
 }
 
 export function existingDiskNeeds(inputs: { dockerDataRoot?: string }): DiskNeed[] {

@@ -1,4 +1,4 @@
-import type { RunConfig } from '../../run/config.js';
+import type { ChosenConfig } from '../registry-choice.js';
 import { existingOptions } from '../existing/existing-options.js';
 import { combine, type CheckResult } from './check.js';
 import { existingDiskNeeds } from './disk-budget.js';
@@ -13,7 +13,7 @@ import type { MachineOptions } from './machine.js';
  * A run on a cluster the user has: the context and its exact opt-in, the API server's port, a
  * Docker engine (the demo images are built here), and kind (or Go) when images go by `kind load`.
  */
-export async function checkExistingProvider(config: RunConfig, machine: MachineOptions = {}): Promise<CheckResult> {
+export async function checkExistingProvider(config: ChosenConfig, machine: MachineOptions = {}): Promise<CheckResult> {
   const env = machine.env ?? process.env;
   const path = env.PATH ?? '';
   const uid = machine.uid ?? process.getuid?.();

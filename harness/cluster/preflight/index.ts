@@ -3,7 +3,7 @@
  * checked at once, every problem listed with its fix (see docs/preflight.md). It changes
  * nothing: no daemon is started, nothing is built or installed.
  */
-import type { RunConfig } from '../../run/config.js';
+import type { ChosenConfig } from '../registry-choice.js';
 import { PreflightError } from '../../common/errors.js';
 import type { Log } from '../../common/log.js';
 import type { CheckResult } from './check.js';
@@ -17,7 +17,7 @@ export type { PreflightReport } from './report.js';
 export { formatChecks, formatPreflight } from './report.js';
 export type { MachineOptions } from './machine.js';
 
-export async function runPreflight(config: RunConfig, machine: MachineOptions = {}): Promise<PreflightReport> {
+export async function runPreflight(config: ChosenConfig, machine: MachineOptions = {}): Promise<PreflightReport> {
   let result: CheckResult;
   switch (config.provider) {
     case 'local':
@@ -54,7 +54,7 @@ export class PreflightFailed extends PreflightError {
 }
 
 /** Runs the preflight; logs its notes, and throws a PreflightFailed listing every problem if there is any. */
-export async function checkBeforeClusterWork(config: RunConfig, log: Log, machine: MachineOptions = {}): Promise<PreflightReport> {
+export async function checkBeforeClusterWork(config: ChosenConfig, log: Log, machine: MachineOptions = {}): Promise<PreflightReport> {
   const report = await runPreflight(config, machine);
   for (const note of report.notes) log(`preflight: ${note}`);
   if (report.problems.length > 0) throw new PreflightFailed(report);

@@ -1,4 +1,4 @@
-import type { RunConfig } from '../../run/config.js';
+import type { ChosenConfig } from '../registry-choice.js';
 import { makePlan } from '../local/plan.js';
 import { combine, found, type CheckResult } from './check.js';
 import { checkCgroups } from './cgroups.js';
@@ -31,7 +31,7 @@ function pathOf(machine: MachineOptions): string {
 }
 
 /** Everything a local run needs, the cluster's ports and disk included. */
-export async function checkLocalProvider(config: RunConfig, machine: MachineOptions = {}): Promise<CheckResult> {
+export async function checkLocalProvider(config: ChosenConfig, machine: MachineOptions = {}): Promise<CheckResult> {
   const env = machine.env ?? process.env;
   const path = pathOf(machine);
   const uid = machine.uid ?? process.getuid?.();

@@ -72,6 +72,9 @@ function checkPod(c: Extract<Condition, { pod: string }>, view: ClusterView): Ch
     compare(`${name}.waitingReason`, e.waitingReason, st.state?.waiting?.reason);
     compare(`${name}.lastTerminated.reason`, e.lastTerminated?.reason, st.lastState?.terminated?.reason);
     compare(`${name}.lastTerminated.exitCode`, e.lastTerminated?.exitCode, st.lastState?.terminated?.exitCode);
+    if (e.lastTerminated && st.restartCount > 0 && !st.lastState?.terminated) {
+      bad.push(`${name} restarted ${st.restartCount}x but has no lastState: the runtime no longer had the previous container (kubelet container GC race, docs/kubelet-gc-race.md)`);
+    }
     if (e.idChanged !== undefined) {
       const first = view.firstSeen.get(`${c.pod}/${name}`);
       compare(`${name}.idChanged (first ${first?.slice(-12)}, now ${st.containerID?.slice(-12)})`, e.idChanged, st.containerID !== undefined && first !== undefined && st.containerID !== first);

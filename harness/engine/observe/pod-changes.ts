@@ -14,6 +14,9 @@ function ts(d: Date | string | undefined): string | undefined {
   return d instanceof Date ? d.toISOString() : String(d);
 }
 
+/** A restart whose previous container the runtime no longer has: its exit code and reason are gone. */
+export const LAST_STATE_LOST = 'restarted, but no lastState: the runtime no longer had the previous container when the kubelet wrote this status (the kubelet container GC race, docs/kubelet-gc-race.md); its exit code is not known';
+
 /** Appends to the timeline every change between two versions of a pod that a probe can cause. */
 export function recordPodChanges(timeline: Timeline, before: k8s.V1Pod | undefined, after: k8s.V1Pod): void {
   const name = after.metadata?.name ?? '?';
@@ -39,7 +42,10 @@ export function recordPodChanges(timeline: Timeline, before: k8s.V1Pod | undefin
       timeline.add('container', subject, stateText(c.state), clusterTime);
     }
     if (old?.containerID !== c.containerID && c.containerID) timeline.add('container', subject, `containerID ${c.containerID.replace(/^.*:\/\//, '').slice(0, 12)}`);
-    if (old?.restartCount !== c.restartCount && (old || c.restartCount > 0)) timeline.add('container', subject, `restartCount ${c.restartCount}`);
+    if (old?.restartCount !== c.restartCount && (old || c.restartCount > 0)) {
+      timeline.add('container', subject, `restartCount ${c.restartCount}`);
+      if (!c.lastState?.terminated && c.restartCount > 0) timeline.add('container', subject, LAST_STATE_LOST);
+    }
     if (old?.ready !== c.ready) timeline.add('container', subject, `ready ${c.ready}`);
     const lt = c.lastState?.terminated;
     if (lt && ts(old?.lastState?.terminated?.finishedAt) !== ts(lt.finishedAt)) {

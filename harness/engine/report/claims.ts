@@ -79,14 +79,14 @@ function observed(r: ClaimRow): string {
   return r.verdict === 'confirmed' ? 'as the claim says' : `not as the claim says: ${r.actually ?? ''}`;
 }
 
-export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { kubernetesVersion: string; provider: string; runtime?: string; cluster?: ClusterAbilities; noCluster?: string }): string {
+export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { kubernetesVersion: string; provider: string; runtime?: string; nodeImage?: string; cluster?: ClusterAbilities; noCluster?: string }): string {
   const rows = claimRows(repoRoot, reportsDir, meta.cluster, meta.noCluster);
   const count = (f: (r: ClaimRow) => boolean) => rows.filter(f).length;
   writeFileSync(join(reportsDir, 'claims.json'), JSON.stringify({ ...meta, generatedAt: new Date().toISOString(), claims: rows }, null, 2));
   const lines = [
     `# Claims: what the cluster did`,
     '',
-    `Kubernetes ${meta.kubernetesVersion} (provider: ${meta.provider}${meta.runtime ? `, runtime: ${meta.runtime}` : ''}), ${new Date().toISOString()}.`,
+    `Kubernetes ${meta.kubernetesVersion} (provider: ${meta.provider}${meta.runtime ? `, runtime: ${meta.runtime}` : ''}${meta.nodeImage ? `, node image: ${meta.nodeImage}` : ''}), ${new Date().toISOString()}.`,
     '',
     `${rows.length} claim rows: ${count((r) => r.outcome === 'passed')} behaved as declared, ${count((r) => r.outcome === 'failed')} did not, ${count((r) => r.outcome === 'not run')} not run. ` +
       `Declared: ${count((r) => r.verdict === 'confirmed')} confirmed, ${count((r) => r.verdict === 'refuted')} refuted (the source is wrong there).`,

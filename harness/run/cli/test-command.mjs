@@ -34,14 +34,18 @@ if (parsed.kind === 'help') {
 }
 if (parsed.kind === 'error') fail(parsed.error);
 
+// `auto` options (image bases, kind node image) are chosen once, here, and said in the first lines;
+// Jest's processes get the choice as the options' variables.
+const { chooseForThisMachine, choiceEnv } = await importTs('../../cluster/registry-choice.ts');
+const chosen = await chooseForThisMachine(parsed.config, (line) => process.stderr.write(`probe-conformance: ${line}\n`));
 if (parsed.doctor) {
   if (parsed.jestArgs.length > 0) process.stderr.write(`probe-conformance: --doctor runs no tests; ignoring ${parsed.jestArgs.join(' ')}\n`);
   const { doctor } = await importTs('../../cluster/preflight/doctor.ts');
-  process.exit(await doctor(parsed.config));
+  process.exit(await doctor(chosen));
 }
 const child = spawn(process.execPath, ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', jestBin, ...parsed.jestArgs], {
   stdio: 'inherit',
-  env: { ...inheritedEnv, ...parsed.flagEnv },
+  env: { ...inheritedEnv, ...parsed.flagEnv, ...choiceEnv(chosen) },
 });
 // Ctrl-C reaches Jest through the terminal's process group; the wrapper just waits for it.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));

@@ -10,6 +10,7 @@ import { consoleLog } from '../../common/log.js';
 import { killAllRunning } from '../../cluster/process/run.js';
 import { checkBeforeClusterWork, PreflightFailed } from '../../cluster/preflight/index.js';
 import { createProvider } from '../../cluster/create.js';
+import { chooseForThisMachine } from '../../cluster/registry-choice.js';
 import { connect } from '../../engine/k8s/client.js';
 import { nodeRuntime } from '../../engine/k8s/node-runtime.js';
 import { removeRunHandle, writeRunHandle, type SetupStage } from '../run-handle.js';
@@ -39,7 +40,8 @@ function onInterrupt(state: SetupState): void {
  */
 export default async function globalSetup(): Promise<void> {
   const log = consoleLog('setup');
-  const config = readConfig();
+  // `npm test` has made the auto choices already (its first lines); a bare `jest` run makes them here.
+  const config = await chooseForThisMachine(readConfig(), log);
   const state: SetupState = { config };
   globalThis.__probeSetup = state;
   onInterrupt(state);
@@ -78,7 +80,7 @@ export default async function globalSetup(): Promise<void> {
       },
     };
     writeRunHandle(config.reportsDir, state.handle);
-    log(`cluster ready (${cluster.provider}, Kubernetes ${cluster.kubernetesVersion}${runtime ? `, ${runtime}` : ''}, ${cluster.nodes.length} node(s)) in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+    log(`cluster ready (${cluster.provider}, Kubernetes ${cluster.kubernetesVersion}${runtime ? `, ${runtime}` : ''}, ${cluster.nodes.length} node(s)${cluster.nodeImage ? `, node image ${cluster.nodeImage}` : ''}) in ${((Date.now() - started) / 1000).toFixed(0)}s`);
   } catch (e) {
     const failure = recordSetupFailure(config, stage, e, { unavailable: stage === 'docker' || (e instanceof PreflightFailed && !e.dockerUsable) });
     state.handle = { ...run, outcome: { ready: false, failure } };

@@ -33,6 +33,7 @@ export default async function globalTeardown(): Promise<void> {
         kubernetesVersion: cluster?.kubernetesVersion ?? 'unknown',
         provider: cluster?.provider ?? state.config.provider,
         ...(cluster?.runtime ? { runtime: cluster.runtime } : {}),
+        ...(cluster?.nodeImage ? { nodeImage: cluster.nodeImage } : {}),
         cluster: { nodes: cluster?.nodes.length ?? 1, nodeControl: cluster ? nodeControlAvailable(cluster.nodeAccess) : false },
         ...(outcome && !outcome.ready ? { noCluster: outcome.failure.message.split('\n')[0]! } : !outcome ? { noCluster: 'setup did not finish' } : {}),
       });
