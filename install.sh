@@ -5,7 +5,8 @@
 # (sudo) only when there is something to install.
 #   ./install.sh                           local provider: Docker Engine (dockerd), containerd,
 #                                          runc, CNI plugins, debootstrap, iptables, conntrack...
-#   ./install.sh --provider kind           kind provider: a Docker engine and Go (kind is built here)
+#   ./install.sh --provider kind           kind provider: a Docker engine, Go (kind is built here) and
+#                                          debootstrap (the offline node image and image bases)
 #   ./install.sh --provider existing       a Docker engine (to build the demo images)
 #   ./install.sh --dry-run [--provider P]  print found / missing / would install; change nothing
 set -euo pipefail
@@ -138,6 +139,8 @@ case "$provider" in
   kind)
     check_docker_engine
     check_go
+    # without a registry: the offline image bases and the suite's own node image start from debootstrap
+    check_command debootstrap debootstrap
     ;;
   existing)
     check_docker_engine

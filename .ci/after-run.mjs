@@ -1,21 +1,35 @@
 // After `npm test` in CI: runs each failed scenario once more, alone (a fresh cluster, its own
 // reports dir), then prints FLAKY / FAILED / SETUP FAILED lines and the plain summary line
 // "N passed, N failed, N skipped". Exits 0 only if every failure passed on its rerun.
-//   node .ci/after-run.mjs <npm test exit status>
+//   node .ci/after-run.mjs <npm test exit status> [--phase NAME --totals FILE]
+// With --phase, the summary line is "NAME: N passed, ..." and the counts are added to FILE, whose
+// sum .ci/totals.mjs prints as the plain line (.ci/run has two phases: local, kind).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { exactTestPattern, planReruns, readJunit, scenarioId, summarize } from './junit-results.mjs';
 
+const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { phase: { type: 'string' }, totals: { type: 'string' } } });
 const reports = process.env.PROBE_REPORTS_DIR ?? 'reports';
-const status = Number(process.argv[2] ?? 1);
+const status = Number(positionals[0] ?? 1);
+const prefix = opts.phase ? `${opts.phase}: ` : '';
+/** Prints the summary line and adds it to the totals file; exits with code. */
+function finish(passed, failed, skipped, code) {
+  if (opts.totals) {
+    const totals = existsSync(opts.totals) ? JSON.parse(readFileSync(opts.totals, 'utf8')) : [];
+    totals.push({ phase: opts.phase ?? 'run', passed, failed, skipped });
+    writeFileSync(opts.totals, `${JSON.stringify(totals, null, 2)}\n`);
+  }
+  console.log(`${prefix}${passed} passed, ${failed} failed, ${skipped} skipped`);
+  process.exit(code);
+}
 const tests = readJunit(join(reports, 'junit.xml'));
 const cut = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 if (!tests) {
-  console.log(`no ${reports}/junit.xml: npm test stopped before Jest wrote its report (exit ${status})`);
-  console.log('0 passed, 1 failed, 0 skipped');
-  process.exit(1);
+  console.log(`${prefix}no ${reports}/junit.xml: npm test stopped before Jest wrote its report (exit ${status})`);
+  finish(0, 1, 0, 1);
 }
 
 const { rerun, reason } = planReruns(tests);
@@ -48,5 +62,4 @@ if (existsSync(setupFile)) {
   const s = JSON.parse(readFileSync(setupFile, 'utf8'));
   console.log(`SETUP FAILED (${s.stage}, ${s.provider} provider): ${cut(s.cause, 300)} -- fix: ${cut(s.fix, 200)}`);
 }
-console.log(`${passed} passed, ${failed.length} failed, ${skipped} skipped`);
-process.exit(failed.length === 0 ? 0 : 1);
+finish(passed, failed.length, skipped, failed.length === 0 ? 0 : 1);

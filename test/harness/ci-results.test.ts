@@ -1,5 +1,6 @@
 // .ci/junit-results.mjs: what CI reads from jest-junit's report and which failures it reruns.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,5 +107,25 @@ describe('CI results', () => {
 
   it('a missing report is undefined (npm test stopped before Jest wrote it)', () => {
     expect(readJunit(join(dir, 'nope.xml'))).toBeUndefined();
+  });
+});
+
+describe('.ci/totals.mjs: the plain summary line of a CI run with phases', () => {
+  const totals = (entries: unknown[] | undefined): { code: number | null; out: string } => {
+    const file = join(dir, `totals-${Math.random().toString(16).slice(2)}.json`);
+    if (entries) writeFileSync(file, JSON.stringify(entries));
+    const r = spawnSync(process.execPath, ['.ci/totals.mjs', file], { encoding: 'utf8' });
+    return { code: r.status, out: r.stdout.trim() };
+  };
+
+  it('sums the phases, and fails when one failed a test', () => {
+    expect(totals([{ phase: 'local', passed: 462, failed: 0, skipped: 1 }, { phase: 'kind', passed: 5, failed: 0, skipped: 0 }])).toEqual({ code: 0, out: '467 passed, 0 failed, 1 skipped' });
+    expect(totals([{ phase: 'local', passed: 462, failed: 0, skipped: 1 }, { phase: 'kind', passed: 4, failed: 1, skipped: 0 }])).toEqual({ code: 1, out: '466 passed, 1 failed, 1 skipped' });
+  });
+
+  it('no phase results is a failure, not a green line', () => {
+    const r = totals(undefined);
+    expect(r.code).toBe(1);
+    expect(r.out.split('\n').pop()).toBe('0 passed, 1 failed, 0 skipped');
   });
 });
