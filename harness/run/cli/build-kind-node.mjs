@@ -3,6 +3,7 @@
 // kind node image alone (harness/cluster/kind/node-image.ts, docs/kind-node-image.md), or finds it
 // in Docker, and prints its reference on stdout (progress goes to stderr). The cache, the Debian
 // mirror and the other settings come from the same PROBE_* variables as `npm test`.
+import { parseArgs } from 'node:util';
 import { importTs } from '../jest/ts-loader.mjs';
 
 const usage = `usage: npm run build:kind-node [-- --kubernetes <version>] [--rebuild]
@@ -16,25 +17,20 @@ function fail(message) {
   process.exit(2);
 }
 
-let kubernetes;
-let rebuild = false;
-const args = process.argv.slice(2);
-for (let i = 0; i < args.length; i++) {
-  const arg = args[i];
-  if (arg === '--help' || arg === '-h') {
-    process.stdout.write(usage);
-    process.exit(0);
-  } else if (arg === '--rebuild') {
-    rebuild = true;
-  } else if (arg === '--kubernetes') {
-    kubernetes = args[++i];
-    if (!kubernetes) fail('--kubernetes needs a version, e.g. --kubernetes 1.35.4');
-  } else if (arg.startsWith('--kubernetes=')) {
-    kubernetes = arg.slice('--kubernetes='.length);
-  } else {
-    fail(`unknown argument ${arg}`);
-  }
+let parsed;
+try {
+  parsed = parseArgs({ args: process.argv.slice(2), strict: true, options: { kubernetes: { type: 'string' }, rebuild: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+} catch (err) {
+  // e.g. "Unknown option '--kubrnetes'", "Option '--kubernetes <value>' argument missing"
+  fail(err instanceof Error ? err.message.split('. ')[0] : String(err));
 }
+if (parsed.values.help) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
+if (parsed.positionals.length > 0) fail(`unexpected argument ${parsed.positionals[0]}`);
+const { kubernetes, rebuild = false } = parsed.values;
+if (kubernetes !== undefined && kubernetes.trim() === '') fail('--kubernetes needs a version, e.g. --kubernetes 1.35.4');
 
 const { readConfig } = await importTs('../config.ts');
 const { describeError } = await importTs('../../common/errors.ts');
