@@ -141,9 +141,9 @@ describe('install.sh --dry-run on simulated machines', () => {
     expect(r.calls).toEqual([]);
   });
 
-  it('the same machine for kind: docker.io only', () => {
+  it('the same machine for kind: docker.io, and debootstrap for the offline node image', () => {
     const r = install(NEW_MACHINE, '--dry-run', '--provider', 'kind');
-    expect(r.wouldInstall).toEqual(['docker.io']);
+    expect(r.wouldInstall).toEqual(['docker.io', 'debootstrap']);
     expect(r.calls).toEqual([]);
   });
 
@@ -156,10 +156,9 @@ describe('install.sh --dry-run on simulated machines', () => {
     expect(r.calls).toEqual([]);
   });
 
-  it('a GitHub runner for kind: nothing to do', () => {
+  it('a GitHub runner for kind: only debootstrap (used only where Docker Hub does not answer)', () => {
     const r = install(GITHUB_RUNNER, '--dry-run', '--provider', 'kind');
-    expect(r.out).toContain('system packages: nothing to install');
-    expect(r.wouldInstall).toEqual([]);
+    expect(r.wouldInstall).toEqual(['debootstrap']);
   });
 
   it('a bare Debian: everything, and one line each for what apt cannot give (Go 1.19, Node 18 are too old)', () => {
