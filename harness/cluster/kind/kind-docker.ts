@@ -49,3 +49,27 @@ export async function removeClusterContainers(name: string, log: Log): Promise<v
   log(`removing leftover node container(s) of ${name}: ${left.join(', ')}`);
   await run('docker', ['rm', '-f', '-v', ...left], { reject: false, timeoutMs: 120_000 });
 }
+
+/** The Docker network kind puts every cluster's nodes on (pkg/cluster/internal/providers/docker/network.go). */
+export const KIND_NETWORK = 'kind';
+
+export async function networkExists(name: string): Promise<boolean> {
+  const r = await run('docker', ['network', 'inspect', '--format', '{{.Name}}', name], { reject: false, timeoutMs: 30_000 });
+  return r.exitCode === 0;
+}
+
+/**
+ * Removes the kind network when this run's `kind create` made it and no container is on it any
+ * more (kind itself keeps it for the next cluster). Another cluster's nodes on it: it stays.
+ */
+export async function removeNetworkIfUnused(name: string, log: Log): Promise<void> {
+  if (!(await networkExists(name))) return;
+  const r = await run('docker', ['network', 'inspect', '--format', '{{len .Containers}}', name], { reject: false, timeoutMs: 30_000 });
+  if (r.exitCode !== 0 || r.stdout.trim() !== '0') {
+    log(`keeping the Docker network ${name}: other containers are on it`);
+    return;
+  }
+  const rm = await run('docker', ['network', 'rm', name], { reject: false, timeoutMs: 60_000 });
+  if (rm.exitCode === 0) log(`removed the Docker network ${name} (this run's kind create made it)`);
+  else log(`could not remove the Docker network ${name}: ${(rm.stderr || rm.stdout).trim().split('\n').pop() ?? ''}`);
+}

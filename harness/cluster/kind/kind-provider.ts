@@ -13,7 +13,7 @@ import type { NodeAccessSpec } from '../node-access.js';
 import type { Cluster, ClusterProvider, LoadedImages } from '../provider.js';
 import { ensureKind, type KindBinary } from './kind-binary.js';
 import { expectedNodeNames, kindClusterConfig, needsCgroupV1Patch, newClusterName } from './kind-config.js';
-import { checkDocker, clusterContainers, removeClusterContainers } from './kind-docker.js';
+import { checkDocker, clusterContainers, KIND_NETWORK, networkExists, removeClusterContainers, removeNetworkIfUnused } from './kind-docker.js';
 import { explainCreateFailure } from './kind-errors.js';
 import { kindOptions, type KindOptions } from './kind-options.js';
 import { NodesNotReady, waitForNodesReady } from './kind-nodes.js';
@@ -38,6 +38,8 @@ export class KindProvider implements ClusterProvider {
   /** `kind create` was started: containers may exist until down() has deleted them. */
   private created = false;
   private stopping = false;
+  /** Whether the kind network was there before this run's create (then it is left alone). */
+  private networkExisted = true;
   private downing?: Promise<void>;
 
   constructor(
@@ -96,6 +98,7 @@ export class KindProvider implements ClusterProvider {
     const started = Date.now();
     const tail = new LineTail(20);
     if (this.stopping) throw this.stoppedError();
+    this.networkExisted = await networkExists(KIND_NETWORK);
     this.created = true;
     const result = await run(kind.path, args, {
       reject: false,
@@ -179,7 +182,10 @@ export class KindProvider implements ClusterProvider {
       }
       // A `kind create` killed by Ctrl-C may have had a container start after kind delete looked.
       await removeClusterContainers(this.clusterName, log).catch((err: unknown) => log(`could not check for leftover containers: ${String(err)}`));
-      if ((await clusterContainers(this.clusterName).catch(() => [])).length === 0) this.created = false;
+      if ((await clusterContainers(this.clusterName).catch(() => [])).length === 0) {
+        this.created = false;
+        if (!this.networkExisted) await removeNetworkIfUnused(KIND_NETWORK, log).catch((err: unknown) => log(`could not check the Docker network ${KIND_NETWORK}: ${String(err)}`));
+      }
     }
     rmSync(this.stateDir, { recursive: true, force: true });
   }
