@@ -8,6 +8,7 @@ import { consoleLog } from '../harness/common/log.js';
 import { nodeAccessFor, nodeControlAvailable } from '../harness/cluster/node-access.js';
 import { collectEvidence, writeResult } from '../harness/engine/report/evidence.js';
 import { discoverScenarioDirs, loadScenario, type LoadedScenario } from '../harness/engine/scenario/load.js';
+import { selectScenarioDirs } from '../harness/engine/scenario/select.js';
 import { ClusterLock, disruptsCluster } from '../harness/engine/scenario/cluster-lock.js';
 import { unmetNeeds } from '../harness/engine/scenario/needs.js';
 import { runScenario } from '../harness/engine/scenario/runner.js';
@@ -17,7 +18,8 @@ import { parseDuration } from '../harness/engine/scenario/time-expr.js';
 // failing test that names the file, the field and the problem.
 const config = readConfig();
 const env = clusterOfRun(config.reportsDir);
-const dirs = discoverScenarioDirs(join(repoRoot(), 'scenarios'));
+// --scenarios (checked by `npm test` before Jest starts): the others are not tests here.
+const dirs = selectScenarioDirs(discoverScenarioDirs(join(repoRoot(), 'scenarios')), config.scenarios).dirs;
 // A scenario that stops a node runs alone; the time spent waiting for that is not its own.
 const lock = new ClusterLock();
 const LOCK_WAIT_ALLOWANCE_MS = 20 * 60_000;

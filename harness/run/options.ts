@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { AUTO, BUILT_NODE_IMAGE } from '../cluster/kind/kind-options.js';
 import { DEFAULT_NODE_IMAGE, KIND_VERSION } from '../cluster/kind/kind-version.js';
-import { archiveUri, choice, nodeAccessJson, directory, imageReference, pathList, registryPrefix, text, trimmedText, wholeNumber, yesNo } from './option-values.js';
+import { archiveUri, choice, idList, nodeAccessJson, directory, imageReference, pathList, registryPrefix, text, trimmedText, wholeNumber, yesNo } from './option-values.js';
 import { repoRoot } from './repo-root.js';
 
 /** Every option of a run: the one table the CLI, readConfig, --help and docs/options.md use. */
@@ -22,6 +22,8 @@ export interface RunOptions {
   keepCluster: boolean;
   /** off: scenarios as written; only: just their mutations (each must fail); also: both. */
   mutations: (typeof MUTATION_MODES)[number];
+  /** Scenario folders (or their prefixes up to a dash) to run; unset: all. */
+  scenarios: string[] | undefined;
   /** auto: chosen for this machine before the preflight (harness/cluster/registry-choice.ts). */
   imageBases: BaseMode | typeof AUTO;
   /** auto, built (the suite's own) or an image reference. */
@@ -132,6 +134,18 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
     providers: PROVIDERS,
     help: "run the scenarios' broken variants",
     doc: "`only`: run each scenario's `mutations` (broken variants) instead of the scenarios, each expected to fail; `also`: both. `npm run test:mutations` sets `only`.",
+  },
+  scenarios: {
+    flag: '--scenarios',
+    env: 'PROBE_SCENARIOS',
+    value: 'ID,...',
+    schema: idList,
+    use: 'use scenario folder names or their starts, comma-separated, e.g. A001-8,A003-7',
+    default: () => undefined,
+    defaultText: 'all',
+    providers: PROVIDERS,
+    help: 'run only these scenarios, e.g. A001-8,A003-7 (the others are not tests)',
+    doc: 'run only these scenario folders: a name is a folder name or its start up to a dash (`A001-9` is the four `A001-9-*` folders). The others are not registered at all (neither skipped nor in the claims report); a name that selects no folder stops the run before Jest starts. `-t` (Jest) still works, but reports the tests it filters out as skipped.',
   },
   imageBases: {
     flag: '--image-bases',

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverScenarioDirs, loadScenario } from '../scenario/load.js';
+import { selectScenarioDirs } from '../scenario/select.js';
 import { unmetNeeds, type ClusterAbilities } from '../scenario/needs.js';
 import type { ScenarioResult } from '../scenario/runner.js';
 import { stepDefinitionOf } from '../steps/registry.js';
@@ -29,9 +30,9 @@ const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** One row per claim of every scenario folder, from the results the scenarios wrote. */
 /** `noCluster`: why the run had no cluster (every claim is then not run, for that reason). */
-export function claimRows(repoRoot: string, reportsDir: string, cluster: ClusterAbilities = { nodes: 1, nodeControl: false }, noCluster?: string): ClaimRow[] {
+export function claimRows(repoRoot: string, reportsDir: string, cluster: ClusterAbilities = { nodes: 1, nodeControl: false }, noCluster?: string, selected?: readonly string[]): ClaimRow[] {
   const rows: ClaimRow[] = [];
-  for (const dir of discoverScenarioDirs(join(repoRoot, 'scenarios'))) {
+  for (const dir of selectScenarioDirs(discoverScenarioDirs(join(repoRoot, 'scenarios')), selected).dirs) {
     let scenario;
     try {
       scenario = loadScenario(dir, repoRoot);
@@ -79,8 +80,8 @@ function observed(r: ClaimRow): string {
   return r.verdict === 'confirmed' ? 'as the claim says' : `not as the claim says: ${r.actually ?? ''}`;
 }
 
-export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { kubernetesVersion: string; provider: string; runtime?: string; nodeImage?: string; cluster?: ClusterAbilities; noCluster?: string }): string {
-  const rows = claimRows(repoRoot, reportsDir, meta.cluster, meta.noCluster);
+export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { kubernetesVersion: string; provider: string; runtime?: string; nodeImage?: string; cluster?: ClusterAbilities; noCluster?: string; selected?: string[] }): string {
+  const rows = claimRows(repoRoot, reportsDir, meta.cluster, meta.noCluster, meta.selected);
   const count = (f: (r: ClaimRow) => boolean) => rows.filter(f).length;
   writeFileSync(join(reportsDir, 'claims.json'), JSON.stringify({ ...meta, generatedAt: new Date().toISOString(), claims: rows }, null, 2));
   const lines = [
@@ -88,6 +89,7 @@ export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { 
     '',
     `Kubernetes ${meta.kubernetesVersion} (provider: ${meta.provider}${meta.runtime ? `, runtime: ${meta.runtime}` : ''}${meta.nodeImage ? `, node image: ${meta.nodeImage}` : ''}), ${new Date().toISOString()}.`,
     '',
+    ...(meta.selected ? [`Only the scenarios selected with --scenarios ${meta.selected.join(',')}.`, ''] : []),
     `${rows.length} claim rows: ${count((r) => r.outcome === 'passed')} behaved as declared, ${count((r) => r.outcome === 'failed')} did not, ${count((r) => r.outcome === 'not run')} not run. ` +
       `Declared: ${count((r) => r.verdict === 'confirmed')} confirmed, ${count((r) => r.verdict === 'refuted')} refuted (the source is wrong there).`,
     '',

@@ -33,6 +33,14 @@ if (parsed.kind === 'help') {
   process.exit(0);
 }
 if (parsed.kind === 'error') fail(parsed.error);
+if (parsed.config.scenarios) {
+  // Checkable without a cluster: a name that selects no folder stops here, not after the setup.
+  const { discoverScenarioDirs } = await importTs('../../engine/scenario/load.ts');
+  const { selectScenarioDirs, unknownScenariosError } = await importTs('../../engine/scenario/select.ts');
+  const all = discoverScenarioDirs(join(parsed.config.repoRoot, 'scenarios'));
+  const { unknown } = selectScenarioDirs(all, parsed.config.scenarios);
+  if (unknown.length > 0) fail(unknownScenariosError(unknown, all));
+}
 
 // `auto` options (image bases, kind node image) are chosen once, here, and said in the first lines;
 // Jest's processes get the choice as the options' variables.

@@ -34,6 +34,7 @@ export default async function globalTeardown(): Promise<void> {
         provider: cluster?.provider ?? state.config.provider,
         ...(cluster?.runtime ? { runtime: cluster.runtime } : {}),
         ...(cluster?.nodeImage ? { nodeImage: cluster.nodeImage } : {}),
+        ...(state.config.scenarios ? { selected: state.config.scenarios } : {}),
         cluster: { nodes: cluster?.nodes.length ?? 1, nodeControl: cluster ? nodeControlAvailable(cluster.nodeAccess) : false },
         ...(outcome && !outcome.ready ? { noCluster: outcome.failure.message.split('\n')[0]! } : !outcome ? { noCluster: 'setup did not finish' } : {}),
       });
