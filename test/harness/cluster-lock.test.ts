@@ -26,6 +26,27 @@ describe('ClusterLock', () => {
     expect(order).toEqual(['x', 'c']);
   });
 
+  it('asked in the same turn (Jest starts concurrent tests so), an exclusive holder and a shared one never both hold it', async () => {
+    for (const exclusiveFirst of [true, false]) {
+      const lock = new ClusterLock();
+      const holding = new Set<string>();
+      const overlaps: string[] = [];
+      const use = async (name: string, get: () => Promise<() => void>) => {
+        const release = await get();
+        holding.add(name);
+        if (holding.has('x') && holding.size > 1) overlaps.push([...holding].join('+'));
+        await tick();
+        holding.delete(name);
+        release();
+      };
+      const users = exclusiveFirst
+        ? [use('x', () => lock.exclusive()), use('a', () => lock.shared()), use('b', () => lock.shared())]
+        : [use('a', () => lock.shared()), use('x', () => lock.exclusive()), use('b', () => lock.shared())];
+      await Promise.all(users);
+      expect(overlaps).toEqual([]);
+    }
+  });
+
   it('a scenario with a node step is the disruptive kind', () => {
     expect(disruptsCluster([{ apply: 'a.yaml' }, { node: { of: 'p', action: 'stop' } }])).toBe(true);
     expect(disruptsCluster([{ apply: 'a.yaml' }, { expect: { pod: 'p' } }])).toBe(false);

@@ -14,8 +14,10 @@ export class ClusterLock {
 
   /** Shared use; returns the release function. */
   async shared(): Promise<() => void> {
-    await this.until(() => !this.writer);
-    this.readers++;
+    await this.acquire(
+      () => !this.writer,
+      () => this.readers++,
+    );
     return this.once(() => {
       this.readers--;
       this.wake();
@@ -24,16 +26,23 @@ export class ClusterLock {
 
   /** Sole use: no other scenario runs meanwhile; returns the release function. */
   async exclusive(): Promise<() => void> {
-    await this.until(() => !this.writer && this.readers === 0);
-    this.writer = true;
+    await this.acquire(
+      () => !this.writer && this.readers === 0,
+      () => (this.writer = true),
+    );
     return this.once(() => {
       this.writer = false;
       this.wake();
     });
   }
 
-  private async until(ready: () => boolean): Promise<void> {
+  /**
+   * Waits until ready() holds, then take()s in the same turn: no await between the check and the
+   * taking, or two callers could both see the lock free (an exclusive and a shared one did, once).
+   */
+  private async acquire(ready: () => boolean, take: () => void): Promise<void> {
     while (!ready()) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    take();
   }
 
   private wake(): void {
