@@ -17,6 +17,7 @@ import {
   preloadList,
 } from '../../harness/cluster/kind/node-image-recipe.js';
 import { pinnedKubernetesVersion } from '../../harness/cluster/local/binaries.js';
+import { extraReleases } from '../../harness/cluster/releases.js';
 import { repoRoot } from '../../harness/run/config.js';
 
 // what `kubeadm config images list --kubernetes-version v1.35.4` prints (cmd/kubeadm/app/constants:
@@ -86,13 +87,16 @@ describe('the kind node image recipe', () => {
     expect(needsCgroupV1Patch({ cgroupV1: true, nodeImage: ref })).toBe(true);
   });
 
-  it('takes 1.35.4 and v1.35.4, and refuses another release than the pinned one', () => {
+  it('takes 1.35.4 and v1.35.4, a release with a releases/ folder, and refuses any other', () => {
     expect(normalizeKubernetesVersion('1.35.4')).toBe('v1.35.4');
     expect(normalizeKubernetesVersion('v1.35.4')).toBe('v1.35.4');
     expect(normalizeKubernetesVersion('1.35')).toBeUndefined();
     expect(checkRequestedVersion('v1.35.4', undefined)).toBe('v1.35.4');
     expect(checkRequestedVersion('v1.35.4', '1.35.4')).toBe('v1.35.4');
-    expect(() => checkRequestedVersion('v1.35.4', '1.36.1')).toThrow(/this checkout builds Kubernetes v1\.35\.4/);
+    expect(() => checkRequestedVersion('v1.35.4', '1.36.1')).toThrow('this checkout builds Kubernetes 1.35.4, not v1.36.1');
+    expect(checkRequestedVersion('v1.35.4', '1.34.4', ['v1.34.4'])).toBe('v1.34.4');
+    expect(() => checkRequestedVersion('v1.35.4', '1.36.1', ['v1.34.4'])).toThrow('this checkout builds Kubernetes 1.35.4, 1.34.4, not v1.36.1');
+    expect(extraReleases(repoRoot())).toContain('v1.34.4');
     expect(() => checkRequestedVersion('v1.35.4', 'latest')).toThrow(SetupError);
   });
 });

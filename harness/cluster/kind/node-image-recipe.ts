@@ -53,6 +53,8 @@ export interface NodeImageKeyInputs {
   arch: string;
   /** Ldflags and tags of the Go builds that are not in the module files (e.g. kubeLdflags). */
   buildFlags: string;
+  /** harness/cluster/releases/<version>/ for a release other than the pinned one. */
+  releaseDir?: string;
 }
 
 /**
@@ -70,6 +72,8 @@ export function nodeImageKey(inputs: NodeImageKeyInputs): string {
     ['local/kube', join(inputs.repoRoot, 'harness', 'cluster', 'local', 'gobuild', 'kube')],
     ['local/pause', join(inputs.repoRoot, 'harness', 'cluster', 'local', 'gobuild', 'pause')],
   ];
+  // another release's go.mod and go.sum (releases.ts); the pinned release has none, and its key is as before
+  if (inputs.releaseDir) trees.push(['release', inputs.releaseDir]);
   for (const [label, dir] of trees) {
     for (const file of filesUnder(dir)) {
       hash.update(`${label}/${relative(dir, join(dir, file))}\n`);

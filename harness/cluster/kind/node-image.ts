@@ -9,7 +9,8 @@ import { ensureMinbase, offlineBaseKey } from '../images/offline-bases.js';
 import { withDirLock } from '../images/lock.js';
 import { run } from '../process/run.js';
 import { runWithProgress } from '../process/run-with-progress.js';
-import { goBuild, kubeBuild, kubeLdflags, KUBE_BUILD_TAGS, pauseBuild, pinnedKubernetesVersion, requiredVersion, type GoBuild } from '../local/binaries.js';
+import { goBuild, gobuildDir, kubeBuild, kubeLdflags, KUBE_BUILD_TAGS, pauseBuild, pinnedKubernetesVersion, requiredVersion, type GoBuild } from '../local/binaries.js';
+import { extraReleases, releaseModuleDir, releasesDir } from '../releases.js';
 import {
   nodeImageDir,
   nodeImageKey,
@@ -64,41 +65,47 @@ export function kindNodeWorkDir(cacheDir: string, key: string): string {
 }
 
 /** The Go builds of the node image besides kube and pause (the local provider's). */
-export function nodeImageGoBuilds(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>): Record<'kubeadm' | 'crictl' | 'etcd' | 'coredns' | 'podnet', GoBuild> {
-  const modules = join(nodeImageDir(config.repoRoot), 'gobuild');
-  const version = (module: string, path: string) => requiredVersion(readFileSync(join(modules, module, 'go.mod'), 'utf8'), path);
-  const kubernetes = pinnedKubernetesVersion(config.repoRoot);
+export function nodeImageGoBuilds(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>, kubernetes: string = pinnedKubernetesVersion(config.repoRoot)): Record<'kubeadm' | 'crictl' | 'etcd' | 'coredns' | 'podnet', GoBuild> {
+  const pinned = join(nodeImageDir(config.repoRoot), 'gobuild');
+  // Another release builds kubeadm, etcd and CoreDNS in module folders with its own go.mod (releases.ts).
+  const dirs = Object.fromEntries(['kubeadm', 'crictl', 'etcd', 'coredns', 'podnet'].map((m) => [m, releaseModuleDir(config, kubernetes, m, join(pinned, m))])) as Record<string, string>;
+  const modules = { dir: (m: string) => dirs[m]! };
+  const version = (module: string, path: string) => requiredVersion(readFileSync(join(modules.dir(module), 'go.mod'), 'utf8'), path);
   const crictl = version('crictl', 'sigs.k8s.io/cri-tools');
   const etcd = version('etcd', 'go.etcd.io/etcd/server/v3');
   const coredns = version('coredns', 'github.com/coredns/coredns');
   const out = (name: string) => join(config.cacheDir, 'kind-node', 'bin', name);
   return {
-    kubeadm: { name: 'kubeadm', moduleDir: join(modules, 'kubeadm'), outDir: out(`kubeadm-${kubernetes}`), binary: 'kubeadm', tags: KUBE_BUILD_TAGS, ldflags: kubeLdflags(kubernetes), timeoutMs: 60 * 60_000, coldHint: 'after kube: mostly cached packages, ~1-2 min' },
-    crictl: { name: 'crictl', moduleDir: join(modules, 'crictl'), pkg: 'sigs.k8s.io/cri-tools/cmd/crictl', outDir: out(`crictl-${crictl}`), binary: 'crictl', ldflags: `-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=${crictl}`, timeoutMs: 30 * 60_000 },
-    etcd: { name: 'etcd', moduleDir: join(modules, 'etcd'), outDir: out(`etcd-${etcd}`), binary: 'etcd', ldflags: '-s -w', timeoutMs: 60 * 60_000 },
-    coredns: { name: 'coredns', moduleDir: join(modules, 'coredns'), outDir: out(`coredns-${coredns}`), binary: 'coredns', ldflags: '-s -w', timeoutMs: 60 * 60_000 },
-    podnet: { name: 'podnet', moduleDir: join(modules, 'podnet'), outDir: out('podnet'), binary: 'podnet', ldflags: '-s -w', timeoutMs: 10 * 60_000 },
+    kubeadm: { name: 'kubeadm', moduleDir: modules.dir('kubeadm'), outDir: out(`kubeadm-${kubernetes}`), binary: 'kubeadm', tags: KUBE_BUILD_TAGS, ldflags: kubeLdflags(kubernetes), timeoutMs: 60 * 60_000, coldHint: 'after kube: mostly cached packages, ~1-2 min' },
+    crictl: { name: 'crictl', moduleDir: modules.dir('crictl'), pkg: 'sigs.k8s.io/cri-tools/cmd/crictl', outDir: out(`crictl-${crictl}`), binary: 'crictl', ldflags: `-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=${crictl}`, timeoutMs: 30 * 60_000 },
+    etcd: { name: 'etcd', moduleDir: modules.dir('etcd'), outDir: out(`etcd-${etcd}`), binary: 'etcd', ldflags: '-s -w', timeoutMs: 60 * 60_000 },
+    coredns: { name: 'coredns', moduleDir: modules.dir('coredns'), outDir: out(`coredns-${coredns}`), binary: 'coredns', ldflags: '-s -w', timeoutMs: 60 * 60_000 },
+    podnet: { name: 'podnet', moduleDir: modules.dir('podnet'), outDir: out('podnet'), binary: 'podnet', ldflags: '-s -w', timeoutMs: 10 * 60_000 },
   };
 }
 
-/** The version the checkout builds, or a SetupError when another was asked for. */
-export function checkRequestedVersion(pinned: string, requested: string | undefined): string {
+/** The release asked for when the checkout can build it (the pinned one, or one with a releases/ folder), else a SetupError. */
+export function checkRequestedVersion(pinned: string, requested: string | undefined, others: readonly string[] = []): string {
   if (requested === undefined) return pinned;
+  const buildable = [pinned, ...others];
+  const list = buildable.map((v) => v.slice(1)).join(', ');
   const asked = normalizeKubernetesVersion(requested);
-  if (!asked) throw new SetupError(`--kubernetes ${requested} is not a Kubernetes release (e.g. 1.35.4)`, `use --kubernetes ${pinned.slice(1)}`);
-  if (asked !== pinned) {
+  if (!asked) throw new SetupError(`--kubernetes ${requested} is not a Kubernetes release (e.g. 1.35.4)`, `use one of ${list}`);
+  if (!buildable.includes(asked)) {
     throw new SetupError(
-      `this checkout builds Kubernetes ${pinned} (the require line of harness/cluster/local/gobuild/kube/go.mod), not ${asked}`,
-      `use --kubernetes ${pinned.slice(1)}, or pin ${asked} in that go.mod (require line and the replace block's v0.${asked.split('.')[1]}.${asked.split('.')[2]} staging versions; docs/local-cluster.md), then run again`,
+      `this checkout builds Kubernetes ${list}, not ${asked}`,
+      `use one of ${list}, or add harness/cluster/releases/${asked}/ with the go.mod and go.sum of each module for it (docs/kind-node-image.md#other-kubernetes-releases), then run again`,
     );
   }
-  return pinned;
+  return asked;
 }
 
 export async function ensureKindNodeImage(options: KindNodeImageOptions): Promise<KindNodeImage> {
   const { config, log } = options;
-  const kubernetesVersion = checkRequestedVersion(pinnedKubernetesVersion(config.repoRoot), options.kubernetes);
-  const key = nodeImageKey({ repoRoot: config.repoRoot, baseKey: offlineBaseKey(), kubernetesVersion, arch: process.arch, buildFlags: `${KUBE_BUILD_TAGS} ${kubeLdflags(kubernetesVersion)}` });
+  const pinned = pinnedKubernetesVersion(config.repoRoot);
+  const kubernetesVersion = checkRequestedVersion(pinned, options.kubernetes, extraReleases(config.repoRoot));
+  const release = kubernetesVersion === pinned ? undefined : join(releasesDir(config.repoRoot), kubernetesVersion);
+  const key = nodeImageKey({ repoRoot: config.repoRoot, baseKey: offlineBaseKey(), kubernetesVersion, arch: process.arch, buildFlags: `${KUBE_BUILD_TAGS} ${kubeLdflags(kubernetesVersion)}`, ...(release ? { releaseDir: release } : {}) });
   const ref = nodeImageRef(kubernetesVersion, key);
   if (!options.rebuild && (await dockerImageExists(ref))) {
     log(`kind node image ${ref}: in Docker already (recipe key ${key})`);
@@ -137,10 +144,12 @@ async function build(options: KindNodeImageOptions, kubernetesVersion: string, k
   const minbase = await ensureMinbase({ cacheDir: config.cacheDir, log, mirror: config.debianMirror, ...(options.progressEveryMs !== undefined ? { progressEveryMs: options.progressEveryMs } : {}) });
 
   // 2. Go binaries (one after the other: each go build uses every core)
-  const builds = nodeImageGoBuilds(config);
+  const builds = nodeImageGoBuilds(config, kubernetesVersion);
   const paced = (b: GoBuild): GoBuild => (options.progressEveryMs !== undefined ? { ...b, progressEveryMs: options.progressEveryMs } : b);
+  const pinned = pinnedKubernetesVersion(config.repoRoot);
+  const kube = kubernetesVersion === pinned ? kubeBuild(config) : kubeBuild(config, { version: kubernetesVersion, moduleDir: releaseModuleDir(config, kubernetesVersion, 'kube', join(gobuildDir(config.repoRoot), 'kube')) });
   const bin = {
-    kube: await goBuild(paced(kubeBuild(config)), log),
+    kube: await goBuild(paced(kube), log),
     pause: await goBuild(paced(pauseBuild(config)), log),
     kubeadm: await goBuild(paced(builds.kubeadm), log),
     crictl: await goBuild(paced(builds.crictl), log),

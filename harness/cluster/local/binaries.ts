@@ -258,12 +258,15 @@ export function pinnedKubernetesVersion(repoRoot: string): string {
   return requiredVersion(readFileSync(join(gobuildDir(repoRoot), 'kube', 'go.mod'), 'utf8'), 'k8s.io/kubernetes');
 }
 
-/** The gobuild/kube build (the multi-call binary); the kind node image uses the same one, from the same cache. */
-export function kubeBuild(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>): GoBuild {
-  const version = pinnedKubernetesVersion(config.repoRoot);
+/**
+ * The gobuild/kube build (the multi-call binary); the kind node image uses the same one, from the
+ * same cache. `release`: another Kubernetes release, built in its own module folder (releases.ts).
+ */
+export function kubeBuild(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>, release?: { version: string; moduleDir: string }): GoBuild {
+  const version = release?.version ?? pinnedKubernetesVersion(config.repoRoot);
   return {
     name: 'kube',
-    moduleDir: join(gobuildDir(config.repoRoot), 'kube'),
+    moduleDir: release?.moduleDir ?? join(gobuildDir(config.repoRoot), 'kube'),
     outDir: kubeOutDir(config.cacheDir, version),
     binary: 'kube',
     tags: KUBE_BUILD_TAGS,
