@@ -63,9 +63,9 @@ export async function networkExists(name: string): Promise<boolean> {
  * more (kind itself keeps it for the next cluster). Another cluster's nodes on it: it stays.
  */
 export async function removeNetworkIfUnused(name: string, log: Log): Promise<void> {
-  if (!(await networkExists(name))) return;
   const r = await run('docker', ['network', 'inspect', '--format', '{{len .Containers}}', name], { reject: false, timeoutMs: 30_000 });
-  if (r.exitCode !== 0 || r.stdout.trim() !== '0') {
+  if (r.exitCode !== 0) return; // gone already
+  if (r.stdout.trim() !== '0') {
     log(`keeping the Docker network ${name}: other containers are on it`);
     return;
   }

@@ -69,18 +69,18 @@ export function nodeImageGoBuilds(config: Pick<RunConfig, 'cacheDir' | 'repoRoot
   const pinned = join(nodeImageDir(config.repoRoot), 'gobuild');
   // Another release builds kubeadm, etcd and CoreDNS in module folders with its own go.mod (releases.ts).
   const dirs = Object.fromEntries(['kubeadm', 'crictl', 'etcd', 'coredns', 'podnet'].map((m) => [m, releaseModuleDir(config, kubernetes, m, join(pinned, m))])) as Record<string, string>;
-  const modules = { dir: (m: string) => dirs[m]! };
-  const version = (module: string, path: string) => requiredVersion(readFileSync(join(modules.dir(module), 'go.mod'), 'utf8'), path);
+  const dir = (module: string) => dirs[module]!;
+  const version = (module: string, path: string) => requiredVersion(readFileSync(join(dir(module), 'go.mod'), 'utf8'), path);
   const crictl = version('crictl', 'sigs.k8s.io/cri-tools');
   const etcd = version('etcd', 'go.etcd.io/etcd/server/v3');
   const coredns = version('coredns', 'github.com/coredns/coredns');
   const out = (name: string) => join(config.cacheDir, 'kind-node', 'bin', name);
   return {
-    kubeadm: { name: 'kubeadm', moduleDir: modules.dir('kubeadm'), outDir: out(`kubeadm-${kubernetes}`), binary: 'kubeadm', tags: KUBE_BUILD_TAGS, ldflags: kubeLdflags(kubernetes), timeoutMs: 60 * 60_000, coldHint: 'after kube: mostly cached packages, ~1-2 min' },
-    crictl: { name: 'crictl', moduleDir: modules.dir('crictl'), pkg: 'sigs.k8s.io/cri-tools/cmd/crictl', outDir: out(`crictl-${crictl}`), binary: 'crictl', ldflags: `-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=${crictl}`, timeoutMs: 30 * 60_000 },
-    etcd: { name: 'etcd', moduleDir: modules.dir('etcd'), outDir: out(`etcd-${etcd}`), binary: 'etcd', ldflags: '-s -w', timeoutMs: 60 * 60_000 },
-    coredns: { name: 'coredns', moduleDir: modules.dir('coredns'), outDir: out(`coredns-${coredns}`), binary: 'coredns', ldflags: '-s -w', timeoutMs: 60 * 60_000 },
-    podnet: { name: 'podnet', moduleDir: modules.dir('podnet'), outDir: out('podnet'), binary: 'podnet', ldflags: '-s -w', timeoutMs: 10 * 60_000 },
+    kubeadm: { name: 'kubeadm', moduleDir: dir('kubeadm'), outDir: out(`kubeadm-${kubernetes}`), binary: 'kubeadm', tags: KUBE_BUILD_TAGS, ldflags: kubeLdflags(kubernetes), timeoutMs: 60 * 60_000, coldHint: 'after kube: mostly cached packages, ~1-2 min' },
+    crictl: { name: 'crictl', moduleDir: dir('crictl'), pkg: 'sigs.k8s.io/cri-tools/cmd/crictl', outDir: out(`crictl-${crictl}`), binary: 'crictl', ldflags: `-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=${crictl}`, timeoutMs: 30 * 60_000 },
+    etcd: { name: 'etcd', moduleDir: dir('etcd'), outDir: out(`etcd-${etcd}`), binary: 'etcd', ldflags: '-s -w', timeoutMs: 60 * 60_000 },
+    coredns: { name: 'coredns', moduleDir: dir('coredns'), outDir: out(`coredns-${coredns}`), binary: 'coredns', ldflags: '-s -w', timeoutMs: 60 * 60_000 },
+    podnet: { name: 'podnet', moduleDir: dir('podnet'), outDir: out('podnet'), binary: 'podnet', ldflags: '-s -w', timeoutMs: 10 * 60_000 },
   };
 }
 
@@ -146,8 +146,8 @@ async function build(options: KindNodeImageOptions, kubernetesVersion: string, k
   // 2. Go binaries (one after the other: each go build uses every core)
   const builds = nodeImageGoBuilds(config, kubernetesVersion);
   const paced = (b: GoBuild): GoBuild => (options.progressEveryMs !== undefined ? { ...b, progressEveryMs: options.progressEveryMs } : b);
-  const pinned = pinnedKubernetesVersion(config.repoRoot);
-  const kube = kubernetesVersion === pinned ? kubeBuild(config) : kubeBuild(config, { version: kubernetesVersion, moduleDir: releaseModuleDir(config, kubernetesVersion, 'kube', join(gobuildDir(config.repoRoot), 'kube')) });
+  // the pinned release has no releases/ folder: releaseModuleDir gives gobuild/kube itself
+  const kube = kubeBuild(config, { version: kubernetesVersion, moduleDir: releaseModuleDir(config, kubernetesVersion, 'kube', join(gobuildDir(config.repoRoot), 'kube')) });
   const bin = {
     kube: await goBuild(paced(kube), log),
     pause: await goBuild(paced(pauseBuild(config)), log),
