@@ -2,10 +2,10 @@ import { basename, join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { readConfig, repoRoot } from '../harness/run/config.js';
 import { connect } from '../harness/engine/k8s/client.js';
-import { clusterOfRun, type ClusterHandle } from '../harness/run/run-handle.js';
+import { abilitiesOf, clusterOfRun, type ClusterHandle } from '../harness/run/run-handle.js';
 import { fileNodePathJournal } from '../harness/run/node-path-journal.js';
 import { consoleLog } from '../harness/common/log.js';
-import { nodeAccessFor, nodeControlAvailable } from '../harness/cluster/node-access.js';
+import { nodeAccessFor } from '../harness/cluster/node-access.js';
 import { collectEvidence, writeResult } from '../harness/engine/report/evidence.js';
 import { discoverScenarioDirs, loadScenario, type LoadedScenario } from '../harness/engine/scenario/load.js';
 import { selectScenarioDirs } from '../harness/engine/scenario/select.js';
@@ -75,7 +75,7 @@ describe('scenarios', () => {
     }
     const claims = loaded.spec.claims.map((c) => `${c.id} ${c.verdict}`).join(', ');
     const title = `${loaded.id}: ${loaded.spec.title} [${claims}]`;
-    const unmet = 'setupError' in env ? 'no cluster (see the cluster setup test)' : unmetNeeds(loaded.spec, { nodes: env.cluster.nodes.length, nodeControl: nodeControlAvailable(env.cluster.nodeAccess) });
+    const unmet = 'setupError' in env ? 'no cluster (see the cluster setup test)' : unmetNeeds(loaded.spec, abilitiesOf(env.cluster));
     if (unmet) {
       // Reported as skipped (never passed), and as "not run" with this reason in reports/claims.md.
       test.skip(`${title} (not run: ${unmet})`, () => undefined);

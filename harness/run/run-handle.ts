@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { NodeAccessSpec } from '../cluster/node-access.js';
+import { nodeControlAvailable, type NodeAccessSpec } from '../cluster/node-access.js';
 import type { ImageRewrite } from '../engine/cluster-access.js';
+import type { ClusterAbilities } from '../engine/scenario/needs.js';
 
 /**
  * What global setup brought up, written once to reports/run.json and read back, validated, by the
@@ -38,6 +39,8 @@ const clusterHandle = z.object({
   nodeAccess: nodeAccessSpec,
   images: imageRewrite.optional(),
   kubeletLogFiles: z.array(z.string()),
+  /** The API server's feature gates (a scenario's needs.featureGates), or why they could not be read. */
+  featureGates: z.union([z.record(z.string(), z.boolean()), z.object({ unknown: z.string() })]),
 });
 const setupFailure = z.object({
   stage: z.enum(SETUP_STAGES),
@@ -55,6 +58,17 @@ const runHandle = z.object({
 });
 export type RunHandle = z.infer<typeof runHandle>;
 export type ClusterHandle = z.infer<typeof clusterHandle>;
+
+/** What the cluster offers scenarios' `needs`. */
+export function abilitiesOf(cluster: ClusterHandle): ClusterAbilities {
+  const gates = cluster.featureGates;
+  return {
+    nodes: cluster.nodes.length,
+    nodeControl: nodeControlAvailable(cluster.nodeAccess),
+    kubernetesVersion: cluster.kubernetesVersion,
+    ...('unknown' in gates && typeof gates.unknown === 'string' ? { featureGatesUnknown: gates.unknown } : { featureGates: gates as Record<string, boolean> }),
+  };
+}
 
 export function removeRunHandle(reportsDir: string): void {
   rmSync(join(reportsDir, RUN_HANDLE_FILE), { force: true });

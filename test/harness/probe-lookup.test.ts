@@ -28,3 +28,17 @@ describe('probe fields in time expressions', () => {
     expect(evaluateTime('liveness[fast/app].periodSeconds', lookup)).toBe(2);
   });
 });
+
+describe('probes of restartable init containers (sidecars)', () => {
+  test('startup[c] and liveness[c] find a container of initContainers too', () => {
+    const view = {
+      lastSeenPods: new Map([
+        ['p', { metadata: { name: 'p' }, spec: { containers: [{ name: 'main' }], initContainers: [{ name: 'sidecar', restartPolicy: 'Always', startupProbe: { periodSeconds: 3, failureThreshold: 5 } }] } }],
+      ]),
+    } as unknown as ClusterView;
+    const lookup = probeLookupFor(view);
+    expect(evaluateTime('startup[sidecar].periodSeconds * startup[sidecar].failureThreshold', lookup)).toBe(15);
+    expect(evaluateTime('startup[p/sidecar].timeoutSeconds', lookup)).toBe(1);
+    expect(() => evaluateTime('liveness[sidecar].periodSeconds', lookup)).toThrow('no pod has a container "sidecar" with a liveness probe (yet)');
+  });
+});

@@ -19,6 +19,7 @@ const ready: RunHandle = {
       nodeAccess: { kind: 'local' },
       images: { registry: 'localhost:5000', digests: { 'probe-conformance/x:1': DIGEST } },
       kubeletLogFiles: ['/var/lib/x/kubelet.log'],
+      featureGates: { SidecarContainers: true },
     },
   },
 };

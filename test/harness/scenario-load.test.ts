@@ -67,8 +67,8 @@ describe('scenario files', () => {
     expect(p).toMatch(/claims\[0\]\.verdict/);
   });
 
-  test('claims from any source: article, upstream and own IDs load; lower case or no dash does not', () => {
-    for (const id of ['A000-1', 'A000-2a', 'UP-liveness-exec-1', 'MY-1', 'TEAM2-readiness.v2']) {
+  test('claims from any source: article and own IDs load; lower case or no dash does not', () => {
+    for (const id of ['A000-1', 'A000-2a', 'MY-1', 'TEAM2-readiness.v2']) {
       const dir = scenarioDir(`id-${id}`, `title: t\nclaims: [{id: ${id}, source: a, text: b, verdict: confirmed}]\nsteps: [{apply: a.yaml}]\n`, { 'a.yaml': '' });
       expect(loadScenario(dir, tmp).spec.claims[0]!.id).toBe(id);
     }
@@ -76,6 +76,11 @@ describe('scenario files', () => {
       const dir = scenarioDir(`bad-${id}`, `title: t\nclaims: [{id: "${id}", source: a, text: b, verdict: confirmed}]\nsteps: [{apply: a.yaml}]\n`, { 'a.yaml': '' });
       expect(problemsOf(dir)).toMatch(/claims\[0\]\.id: a claim ID/);
     }
+  });
+
+  test('an UP- claim must be a case of scenarios/upstream-cases.yaml', () => {
+    const dir = scenarioDir('up-unknown', `title: t\nclaims: [{id: UP-P99, source: upstream, text: b, verdict: confirmed}]\nsteps: [{apply: a.yaml}]\n`, { 'a.yaml': '' });
+    expect(problemsOf(dir)).toContain('claims[0].id: UP-P99: UP- claims are upstream e2e cases, but scenarios/upstream-cases.yaml does not exist');
   });
 
   test('regexes are checked at load: leading (?i) is understood, other inline flags and bad syntax are named', () => {
@@ -141,5 +146,26 @@ describe('scenario files', () => {
     const dir = join(tmp, 'empty');
     mkdirSync(dir, { recursive: true });
     expect(problemsOf(dir)).toMatch(/missing scenario\.yaml/);
+  });
+});
+
+describe('${podIP:<pod>} in manifests', () => {
+  const HANDLER = { 'handler.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: handler}\nspec:\n  containers: [{name: h, image: x}]\n' };
+  const hooked = (host: string) => ({
+    'hooked.yaml': `apiVersion: v1\nkind: Pod\nmetadata: {name: hooked}\nspec:\n  containers:\n    - name: c\n      image: x\n      command: [sh, -c, 'echo \${HOME}']\n      lifecycle: {postStart: {httpGet: {host: "${host}", path: /record/poststart, port: 8080}}}\n`,
+  });
+
+  test('loads when the named pod comes from an earlier apply (a shell ${VAR} in a command is left alone)', () => {
+    const dir = scenarioDir('ip-ok', `title: t\n${claim}steps:\n  - apply: handler.yaml\n  - apply: hooked.yaml\n`, { ...HANDLER, ...hooked('${podIP:handler}') });
+    expect(loadScenario(dir, tmp).spec.steps).toHaveLength(2);
+  });
+
+  test('a pod of the same step, of a later step, or of no manifest is named at load', () => {
+    const same = scenarioDir('ip-same', `title: t\n${claim}steps:\n  - apply: [handler.yaml, hooked.yaml]\n`, { ...HANDLER, ...hooked('${podIP:handler}') });
+    expect(problemsOf(same)).toContain('steps[0]: hooked.yaml: ${podIP:handler} names no Pod that an earlier apply step creates; apply pod handler in a step before this one');
+    const typo = scenarioDir('ip-typo', `title: t\n${claim}steps:\n  - apply: handler.yaml\n  - apply: hooked.yaml\n`, { ...HANDLER, ...hooked('${podIP:handlr}') });
+    expect(problemsOf(typo)).toContain('steps[1]: hooked.yaml: ${podIP:handlr} names no Pod that an earlier apply step creates (earlier Pods: handler); apply pod handlr in a step before this one');
+    const spelt = scenarioDir('ip-spelt', `title: t\n${claim}steps:\n  - apply: handler.yaml\n  - apply: hooked.yaml\n`, { ...HANDLER, ...hooked('${podip-handler}') });
+    expect(problemsOf(spelt)).toContain('steps[1]: hooked.yaml: ${podip-handler} is not a placeholder: write ${podIP:<pod name>}');
   });
 });

@@ -4,13 +4,14 @@ import YAML from 'yaml';
 import { rewriteImageRefs, type ImageRewrite } from './image-refs.js';
 
 /**
- * Reads a manifest file of a scenario folder. Manifests are plain Kubernetes YAML; the one
- * placeholder is ${NAMESPACE} (the scenario's namespace), for values such as hostPath paths
- * that must be unique per run. Demo image references are rewritten for a registry when the
+ * Reads a manifest file of a scenario folder. Manifests are plain Kubernetes YAML; placeholders:
+ * ${NAMESPACE} (the scenario's namespace), for values such as hostPath paths that must be unique
+ * per run, and the texts `values` names (e.g. `${podIP:handler}` -> an IP), replaced as given. Demo image references are rewritten for a registry when the
  * provider pushed the images to one (see image-refs.ts).
  */
-export function readManifests(file: string, namespace: string, images?: ImageRewrite): k8s.KubernetesObject[] {
-  const text = readFileSync(file, 'utf8').replaceAll('${NAMESPACE}', namespace);
+export function readManifests(file: string, namespace: string, images?: ImageRewrite, values: Record<string, string> = {}): k8s.KubernetesObject[] {
+  let text = readFileSync(file, 'utf8').replaceAll('${NAMESPACE}', namespace);
+  for (const [placeholder, value] of Object.entries(values)) text = text.replaceAll(placeholder, value);
   const docs = YAML.parseAllDocuments(text);
   const errors = docs.flatMap((d) => d.errors.map((e) => e.message.split('\n')[0]));
   if (errors.length) throw new Error(`${file}: YAML error: ${errors.join('; ')}`);

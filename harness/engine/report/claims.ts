@@ -5,6 +5,16 @@ import { selectScenarioDirs } from '../scenario/select.js';
 import { unmetNeeds, type ClusterAbilities } from '../scenario/needs.js';
 import type { ScenarioResult } from '../scenario/runner.js';
 import { stepDefinitionOf } from '../steps/registry.js';
+import { upstreamCatalogue, UPSTREAM_PREFIX } from '../scenario/upstream-cases.js';
+
+export type SourceGroup = 'articles' | 'upstream' | 'other';
+
+const ARTICLE_FILE = /^\d{3}_[0-9a-f]+\.txt$/;
+
+function groupOf(claim: { id: string; source: string }): SourceGroup {
+  if (claim.id.startsWith(UPSTREAM_PREFIX)) return 'upstream';
+  return ARTICLE_FILE.test(claim.source) ? 'articles' : 'other';
+}
 
 export interface ClaimRow {
   claim: string;
@@ -14,6 +24,10 @@ export interface ClaimRow {
   /** What the cluster does instead, for refuted claims. */
   actually?: string;
   scenario: string;
+  /** Where the claim comes from: one of the five articles, upstream's e2e tests (UP- IDs), or another source. */
+  group: SourceGroup;
+  /** For an upstream case: its test name and tags as Ginkgo reports them. */
+  upstream?: { name: string; tags: string[] };
   /** passed: the cluster behaved as the declared verdict says; failed: it did not; not run. */
   outcome: 'passed' | 'failed' | 'not run';
   /** Why it was not run (e.g. needs 2 nodes). */
@@ -47,6 +61,8 @@ export function claimRows(repoRoot: string, reportsDir: string, cluster: Cluster
       const failed = steps.filter((s) => !s.ok).map((s) => `FAILED: ${shorten(oneLine(s.observed), 400)}`);
       const others = steps.filter((s) => s.ok && !timed.includes(s)).map((s) => shorten(oneLine(s.observed)));
       const unmet = unmetNeeds(scenario.spec, cluster);
+      const group = groupOf(claim);
+      const upstream = group === 'upstream' ? upstreamCatalogue(repoRoot)?.byId.get(claim.id) : undefined;
       rows.push({
         claim: claim.id,
         source: claim.source,
@@ -54,6 +70,8 @@ export function claimRows(repoRoot: string, reportsDir: string, cluster: Cluster
         verdict: claim.verdict,
         ...(claim.actually ? { actually: oneLine(claim.actually) } : {}),
         scenario: scenario.id,
+        group,
+        ...(upstream ? { upstream: { name: upstream.name, tags: upstream.tags } } : {}),
         outcome: !result ? 'not run' : result.passed ? 'passed' : 'failed',
         ...(!result ? { notRunReason: noCluster ? `no cluster: ${noCluster}` : (unmet ?? 'no result (not selected, or the run stopped)') } : {}),
         evidence: [
@@ -80,10 +98,43 @@ function observed(r: ClaimRow): string {
   return r.verdict === 'confirmed' ? 'as the claim says' : `not as the claim says: ${r.actually ?? ''}`;
 }
 
+const GROUPS: { group: SourceGroup; title: string }[] = [
+  { group: 'articles', title: 'The articles (shared/sources)' },
+  { group: 'upstream', title: "Upstream Kubernetes' own e2e cases" },
+  { group: 'other', title: 'Other sources' },
+];
+
+function tableOf(rows: ClaimRow[], group: SourceGroup): string[] {
+  const upstream = group === 'upstream';
+  return [
+    `| claim | ${upstream ? 'upstream test' : 'source'} | claim in short | declared verdict | what the cluster did | outcome | key evidence |`,
+    '|---|---|---|---|---|---|---|',
+    ...rows.map((r) => {
+      const source = r.upstream ? `${shorten(r.upstream.name, 140)}${r.upstream.tags.length ? '' : ' (untagged)'}` : sourceLabel(r.source);
+      return `| ${r.claim} | ${cell(source)} | ${cell(shorten(r.text, 160))} | ${r.verdict} | ${cell(observed(r))} | ${r.outcome}${r.durationSeconds !== undefined ? ` (${r.durationSeconds}s)` : ''} | ${cell(r.evidence.join('<br>'))} |`;
+    }),
+  ];
+}
+
 export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { kubernetesVersion: string; provider: string; runtime?: string; nodeImage?: string; cluster?: ClusterAbilities; noCluster?: string; selected?: string[] }): string {
   const rows = claimRows(repoRoot, reportsDir, meta.cluster, meta.noCluster, meta.selected);
-  const count = (f: (r: ClaimRow) => boolean) => rows.filter(f).length;
-  writeFileSync(join(reportsDir, 'claims.json'), JSON.stringify({ ...meta, generatedAt: new Date().toISOString(), claims: rows }, null, 2));
+  const count = (f: (r: ClaimRow) => boolean, of = rows) => of.filter(f).length;
+  const { cluster: _abilities, ...shown } = meta;
+  writeFileSync(join(reportsDir, 'claims.json'), JSON.stringify({ ...shown, generatedAt: new Date().toISOString(), claims: rows }, null, 2));
+  const catalogue = upstreamCatalogue(repoRoot);
+  const sections = GROUPS.flatMap(({ group, title }) => {
+    const of = rows.filter((r) => r.group === group);
+    if (of.length === 0) return [];
+    const read = group === 'upstream' && catalogue ? ` Cases as read in Kubernetes ${catalogue.kubernetes} (scenarios/upstream-cases.yaml).` : '';
+    return [
+      `## ${title}`,
+      '',
+      `${of.length} claims: ${count((r) => r.outcome === 'passed', of)} behaved as declared, ${count((r) => r.outcome === 'failed', of)} did not, ${count((r) => r.outcome === 'not run', of)} not run.${read}`,
+      '',
+      ...tableOf(of, group),
+      '',
+    ];
+  });
   const lines = [
     `# Claims: what the cluster did`,
     '',
@@ -93,13 +144,7 @@ export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { 
     `${rows.length} claim rows: ${count((r) => r.outcome === 'passed')} behaved as declared, ${count((r) => r.outcome === 'failed')} did not, ${count((r) => r.outcome === 'not run')} not run. ` +
       `Declared: ${count((r) => r.verdict === 'confirmed')} confirmed, ${count((r) => r.verdict === 'refuted')} refuted (the source is wrong there).`,
     '',
-    '| claim | source | claim in short | declared verdict | what the cluster did | outcome | key evidence |',
-    '|---|---|---|---|---|---|---|',
-    ...rows.map(
-      (r) =>
-        `| ${r.claim} | ${cell(sourceLabel(r.source))} | ${cell(shorten(r.text, 160))} | ${r.verdict} | ${cell(observed(r))} | ${r.outcome}${r.durationSeconds !== undefined ? ` (${r.durationSeconds}s)` : ''} | ${cell(r.evidence.join('<br>'))} |`,
-    ),
-    '',
+    ...sections,
   ];
   const file = join(reportsDir, 'claims.md');
   writeFileSync(file, lines.join('\n'));

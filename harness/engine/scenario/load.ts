@@ -6,6 +6,8 @@ import { Scenario, type Step } from './schema.js';
 import { regexProblem } from '../expect/regex.js';
 import { definitionOfStep, STEP_DEFINITIONS } from '../steps/registry.js';
 import { manifestPods, podRefProblems } from './pod-refs.js';
+import { placeholderProblems } from '../steps/manifest-pod-ips.js';
+import { upstreamClaimProblem } from './upstream-cases.js';
 
 export const SCENARIO_FILE = 'scenario.yaml';
 
@@ -117,6 +119,14 @@ export function loadScenario(dir: string, repoRoot = process.cwd()): LoadedScena
   const applied = new Set(allSteps.flatMap(([, st]) => definitionOfStep(st)?.manifests?.(st) ?? []));
   const manifestFiles = [...applied, ...(spec.mutations ?? []).flatMap((m) => Object.values(m.replace))];
   const pods = manifestPods(dir, manifestFiles);
+  const replacements = (file: string) => (spec.mutations ?? []).flatMap((m) => (m.replace[file] ? [m.replace[file]] : []));
+  problems.push(
+    ...placeholderProblems(
+      allSteps.map(([at, st]) => [at, (definitionOfStep(st)?.manifests?.(st) ?? []).flatMap((f) => [f, ...replacements(f)])]),
+      (f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : undefined),
+      (files) => new Set(manifestPods(dir, files).keys()),
+    ),
+  );
   for (const [at, step] of allSteps) problems.push(...podRefProblems(at, definitionOfStep(step)?.podRefs?.(step) ?? [], pods, [...applied]));
   (spec.mutations ?? []).forEach((m, i) => {
     for (const [from, to] of Object.entries(m.replace)) {
@@ -126,6 +136,10 @@ export function loadScenario(dir: string, repoRoot = process.cwd()): LoadedScena
   });
   const ids = spec.claims.map((c) => c.id);
   if (new Set(ids).size !== ids.length) problems.push(`claims: a claim ID appears twice`);
+  spec.claims.forEach((c, i) => {
+    const problem = upstreamClaimProblem(c.id, repoRoot);
+    if (problem) problems.push(`claims[${i}].id: ${problem}`);
+  });
   if (problems.length) throw new ScenarioFileError(shown, problems);
   return { id: basename(dir), dir, file, spec };
 }

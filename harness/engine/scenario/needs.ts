@@ -1,3 +1,4 @@
+import semver from 'semver';
 import type { Scenario } from './schema.js';
 
 /** What the cluster of this run can offer a scenario's `needs`. */
@@ -5,13 +6,39 @@ export interface ClusterAbilities {
   nodes: number;
   /** The provider can stop and start a node (kind). */
   nodeControl: boolean;
+  /** The nodes' Kubernetes version (v1.35.4); unknown -> a scenario with `needs.kubernetes` is not run. */
+  kubernetesVersion?: string;
+  /** The feature gates the API server reports; absent -> `featureGatesUnknown` says why. */
+  featureGates?: Record<string, boolean>;
+  featureGatesUnknown?: string;
+}
+
+/** A `needs.kubernetes` range (">=1.34", ">=1.33 <1.36", "1.35.x") as semver reads it, or a problem. */
+export function kubernetesRangeProblem(range: string): string | undefined {
+  return semver.validRange(range) === null ? `"${range}" is not a version range (write e.g. ">=1.34", ">=1.33 <1.36" or "1.35.x")` : undefined;
+}
+
+/** v1.36.0-alpha.1 counts as 1.36.0 for ranges: a pre-release is that release's behaviour, not the one before. */
+function releaseOf(version: string): string | undefined {
+  return semver.coerce(version)?.version;
 }
 
 /** Why a scenario cannot run on this cluster ("needs 2 nodes, the cluster has 1"), or undefined. */
 export function unmetNeeds(spec: Scenario, cluster: ClusterAbilities): string | undefined {
   const reasons: string[] = [];
-  const nodes = spec.needs?.nodes ?? 1;
+  const needs = spec.needs;
+  const nodes = needs?.nodes ?? 1;
   if (cluster.nodes < nodes) reasons.push(`needs ${nodes} nodes, the cluster has ${cluster.nodes}`);
-  if (spec.needs?.nodeControl && !cluster.nodeControl) reasons.push('needs a provider that can stop and start a node (kind, or local with --nodes 2)');
+  if (needs?.nodeControl && !cluster.nodeControl) reasons.push('needs a provider that can stop and start a node (kind, or local with --nodes 2)');
+  if (needs?.kubernetes) {
+    const release = cluster.kubernetesVersion ? releaseOf(cluster.kubernetesVersion) : undefined;
+    if (!release) reasons.push(`needs Kubernetes ${needs.kubernetes}, the cluster's version is unknown (${cluster.kubernetesVersion ?? 'not reported'})`);
+    else if (!semver.satisfies(release, needs.kubernetes)) reasons.push(`needs Kubernetes ${needs.kubernetes}, the cluster runs ${cluster.kubernetesVersion}`);
+  }
+  for (const gate of needs?.featureGates ?? []) {
+    if (!cluster.featureGates) reasons.push(`needs feature gate ${gate}, the cluster's gates are unknown (${cluster.featureGatesUnknown ?? 'not read'})`);
+    else if (!(gate in cluster.featureGates)) reasons.push(`needs feature gate ${gate}, which this Kubernetes does not know`);
+    else if (!cluster.featureGates[gate]) reasons.push(`needs feature gate ${gate}, which is off on this cluster`);
+  }
   return reasons.length ? reasons.join('; ') : undefined;
 }

@@ -16,7 +16,8 @@ export function probeLookupFor(view: ClusterView): ProbeLookup {
     const values = new Map<string, number>();
     for (const pod of view.lastSeenPods.values()) {
       if (podName !== undefined && pod.metadata?.name !== podName) continue;
-      const c = pod.spec?.containers.find((x: k8s.V1Container) => x.name === container);
+      // restartable init containers (sidecars) have probes too
+      const c = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((x: k8s.V1Container) => x.name === container);
       const p = c?.[key] as Record<string, unknown> | undefined;
       if (!p) continue;
       // a probe without its own grace period uses the pod's (default 30 s)

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { stepSchemas } from '../steps/registry.js';
 import { Duration } from './schema-parts.js';
+import { kubernetesRangeProblem } from './needs.js';
 
 /**
  * The scenario file format (scenario.yaml in each scenarios/<id>-<slug>/ folder).
@@ -17,10 +18,11 @@ export type Step = z.infer<typeof Step>;
 
 export const Claim = z.strictObject({
   /**
-   * A000-1 style for the articles' claims (shared/sources/README.md); any other source gets a
-   * prefix of its own: UP-... for upstream's e2e cases, or yours (MY-1, TEAM-readiness-2).
+   * A000-1 style for the articles' claims (shared/sources/README.md); UP-<case> for a case of
+   * upstream's e2e tests listed in scenarios/upstream-cases.yaml; any other source gets a prefix
+   * of its own (MY-1, TEAM-readiness-2).
    */
-  id: z.string().regex(/^[A-Z][A-Z0-9]*-[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a claim ID: capitals, a dash, then a number or name, e.g. A000-1 (an article), UP-liveness-exec-1 (upstream), MY-1 (your own)'),
+  id: z.string().regex(/^[A-Z][A-Z0-9]*-[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a claim ID: capitals, a dash, then a number or name, e.g. A000-1 (an article), UP-P1 (an upstream case of scenarios/upstream-cases.yaml), MY-1 (your own)'),
   /** Where the claim comes from: the article file, an upstream test, a document of your own. */
   source: z.string().min(1),
   /** The claim, in one sentence. */
@@ -54,6 +56,14 @@ export const Scenario = z.strictObject({
       nodes: z.number().int().min(1).optional(),
       /** A provider that can stop and start a node (the `node` step): kind. */
       nodeControl: z.boolean().optional(),
+      /** The nodes' Kubernetes version must be in this range (semver): ">=1.34", ">=1.33 <1.36", "1.35.x". */
+      kubernetes: z
+        .string()
+        .min(1)
+        .refine((r) => kubernetesRangeProblem(r) === undefined, { error: (issue) => kubernetesRangeProblem(String(issue.input)) ?? 'not a version range' })
+        .optional(),
+      /** Feature gates that must be on, as the API server reports them (its kubernetes_feature_enabled metric). */
+      featureGates: z.array(z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'a feature gate name, e.g. SidecarContainers')).min(1).optional(),
     })
     .optional(),
   /** Upper bound for the whole scenario. */

@@ -8,6 +8,7 @@ import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
 import { Matcher, StepBase } from '../scenario/schema-parts.js';
 import { defineStep } from './define.js';
 import { deferHostPathRemovals } from './host-paths.js';
+import { podIpValues } from './manifest-pod-ips.js';
 
 const Rejected = z.strictObject({ code: Matcher.optional(), reason: Matcher.optional(), message: Matcher.optional() });
 type Rejected = z.infer<typeof Rejected>;
@@ -25,12 +26,14 @@ type ApplyStep = z.infer<typeof ApplyStep>;
 
 const filesOf = (step: ApplyStep) => (Array.isArray(step.apply) ? step.apply : [step.apply]);
 
-function objectsOf(ctx: ScenarioContext, files: string[]) {
-  return files.flatMap((f) => readManifests(join(ctx.dir, ctx.manifestOverrides[f] ?? f), ctx.namespace, ctx.images));
+async function objectsOf(ctx: ScenarioContext, names: string[]) {
+  const files = names.map((f) => join(ctx.dir, ctx.manifestOverrides[f] ?? f));
+  const values = await podIpValues(ctx, files);
+  return files.flatMap((f) => readManifests(f, ctx.namespace, ctx.images, values));
 }
 
 async function run(ctx: ScenarioContext, step: ApplyStep): Promise<StepOutcome> {
-  const objects = objectsOf(ctx, filesOf(step));
+  const objects = await objectsOf(ctx, filesOf(step));
   if (step.rejected) return await expectRefusals(ctx, objects, step.rejected);
   deferHostPathRemovals(ctx, objects);
   await applyObjects(ctx.kube, objects);
@@ -53,7 +56,7 @@ export const applyStep = defineStep({
 });
 
 /** Applies each object on its own; every one must be refused, with a Status that matches. */
-async function expectRefusals(ctx: ScenarioContext, objects: ReturnType<typeof objectsOf>, want: Rejected): Promise<StepOutcome> {
+async function expectRefusals(ctx: ScenarioContext, objects: Awaited<ReturnType<typeof objectsOf>>, want: Rejected): Promise<StepOutcome> {
   const seen: string[] = [];
   for (const obj of objects) {
     const name = `${obj.kind}/${obj.metadata?.name}`;

@@ -13,6 +13,7 @@ import { createProvider } from '../../cluster/create.js';
 import { chooseForThisMachine } from '../../cluster/registry-choice.js';
 import { connect } from '../../engine/k8s/client.js';
 import { nodeRuntime } from '../../engine/k8s/node-runtime.js';
+import { clusterFeatureGates } from '../../engine/k8s/feature-gates.js';
 import { removeRunHandle, writeRunHandle, type SetupStage } from '../run-handle.js';
 import { recordSetupFailure, SETUP_FAILURE_FILE } from './setup-failure.js';
 import { stopEverything, type SetupState } from './shutdown.js';
@@ -66,7 +67,10 @@ export default async function globalSetup(): Promise<void> {
     stage = 'images';
     const images = await buildDemoImages({ baseMode: config.imageBases, debianMirror: config.debianMirror, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log });
     const loaded = await provider.loadImages(images, log);
-    const runtime = cluster.runtime ?? (await nodeRuntime(connect(cluster.kubeconfig)).catch(() => undefined));
+    const kube = connect(cluster.kubeconfig);
+    const runtime = cluster.runtime ?? (await nodeRuntime(kube).catch(() => undefined));
+    const featureGates = await clusterFeatureGates(kube.kc).catch((e: unknown) => ({ unknown: describeError(e).split('\n')[0]! }));
+    if ('unknown' in featureGates) log(`feature gates unknown (${featureGates.unknown}): scenarios that need one are not run`);
     state.handle = {
       ...run,
       outcome: {
@@ -76,6 +80,7 @@ export default async function globalSetup(): Promise<void> {
           ...(runtime ? { runtime } : {}),
           ...(loaded.rewrite ? { images: loaded.rewrite } : {}),
           kubeletLogFiles: cluster.kubeletLogFiles ?? [],
+          featureGates,
         },
       },
     };

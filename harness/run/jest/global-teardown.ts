@@ -5,7 +5,7 @@ import { stopStartedDockerEngine } from '../../cluster/docker/engine.js';
 import { describeError } from '../../common/errors.js';
 import { writeClaimsReport } from '../../engine/report/claims.js';
 import { consoleLog } from '../../common/log.js';
-import { nodeControlAvailable } from '../../cluster/node-access.js';
+import { abilitiesOf } from '../run-handle.js';
 import { stopEverything } from './shutdown.js';
 
 /** Scenarios whose result.json says they failed. */
@@ -35,7 +35,7 @@ export default async function globalTeardown(): Promise<void> {
         ...(cluster?.runtime ? { runtime: cluster.runtime } : {}),
         ...(cluster?.nodeImage ? { nodeImage: cluster.nodeImage } : {}),
         ...(state.config.scenarios ? { selected: state.config.scenarios } : {}),
-        cluster: { nodes: cluster?.nodes.length ?? 1, nodeControl: cluster ? nodeControlAvailable(cluster.nodeAccess) : false },
+        ...(cluster ? { cluster: abilitiesOf(cluster) } : {}),
         ...(outcome && !outcome.ready ? { noCluster: outcome.failure.message.split('\n')[0]! } : !outcome ? { noCluster: 'setup did not finish' } : {}),
       });
       log(`claims report: ${file}`);
