@@ -47,7 +47,7 @@ describe('the claims report', () => {
     expect(articles).toBeGreaterThan(0);
     expect(upstream).toBeGreaterThan(articles);
     expect(md.slice(articles, upstream)).toContain('| A000-1 | 000 |');
-    expect(md.slice(upstream)).toContain('Cases as read in Kubernetes v1.35.4');
+    expect(md.slice(upstream)).toContain('Cases as read in Kubernetes v1.35.4 (scenarios/upstream-cases.yaml). 1 of 1 catalogue cases have a scenario.');
     expect(md.slice(upstream)).toContain('| UP-P6 | [sig-node] Probing container should *not* be restarted with a tcp:8080 liveness probe [NodeConformance] [Conformance] |');
     const json = JSON.parse(readFileSync(join(root, 'reports', 'claims.json'), 'utf8')) as { claims: { claim: string; group: string; upstream?: { tags: string[] } }[] };
     expect(json.claims.map((c) => [c.claim, c.group, c.upstream?.tags])).toEqual([

@@ -116,6 +116,13 @@ function tableOf(rows: ClaimRow[], group: SourceGroup): string[] {
   ];
 }
 
+/** " 30 of 79 catalogue cases have a scenario; none yet: UP-P7, ..." (on a run of every scenario). */
+function coverageLine(catalogue: NonNullable<ReturnType<typeof upstreamCatalogue>>, rows: ClaimRow[]): string {
+  const covered = new Set(rows.map((r) => r.claim));
+  const missing = catalogue.cases.map((c) => c.id).filter((id) => !covered.has(id));
+  return ` ${catalogue.cases.length - missing.length} of ${catalogue.cases.length} catalogue cases have a scenario${missing.length ? `; none yet: ${missing.join(', ')}` : ''}.`;
+}
+
 export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { kubernetesVersion: string; provider: string; runtime?: string; nodeImage?: string; cluster?: ClusterAbilities; noCluster?: string; selected?: string[] }): string {
   const rows = claimRows(repoRoot, reportsDir, meta.cluster, meta.noCluster, meta.selected);
   const count = (f: (r: ClaimRow) => boolean, of = rows) => of.filter(f).length;
@@ -125,7 +132,7 @@ export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { 
   const sections = GROUPS.flatMap(({ group, title }) => {
     const of = rows.filter((r) => r.group === group);
     if (of.length === 0) return [];
-    const read = group === 'upstream' && catalogue ? ` Cases as read in Kubernetes ${catalogue.kubernetes} (scenarios/upstream-cases.yaml).` : '';
+    const read = group === 'upstream' && catalogue ? ` Cases as read in Kubernetes ${catalogue.kubernetes} (scenarios/upstream-cases.yaml).${meta.selected ? "" : coverageLine(catalogue, rows)}` : '';
     return [
       `## ${title}`,
       '',

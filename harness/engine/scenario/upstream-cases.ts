@@ -13,7 +13,7 @@ export const UPSTREAM_CASES_FILE = 'scenarios/upstream-cases.yaml';
 export const UPSTREAM_PREFIX = 'UP-';
 
 const UpstreamCase = z.strictObject({
-  id: z.string().regex(/^UP-[A-Z]+[0-9]+$/, 'UP-<letters><number>, e.g. UP-P1'),
+  id: z.string().regex(/^UP-[A-Z]+(-[A-Z]+)?[0-9]+$/, 'UP-<letters><number>, e.g. UP-P1 or UP-SC-P1'),
   file: z.string().min(1),
   line: z.number().int().positive(),
   /** The full test name as Ginkgo reports it (hierarchy, It text, labels). */
