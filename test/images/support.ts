@@ -1,5 +1,7 @@
 // Shared helpers of the demo-image contract tests. Not a test file itself.
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe } from '@jest/globals';
 import { readConfig } from '../../harness/run/config.js';
@@ -60,22 +62,43 @@ export interface HttpResult {
   status: number;
   body: string;
   headers: Record<string, string | string[] | undefined>;
+  /** https: the server's certificate (not verified). */
+  peerCertificate?: PeerCertificate;
 }
 
-/** One GET on a fresh connection (no keep-alive, so every call is one request to the server). */
-export function httpGet(url: string, headers: Record<string, string> = {}, timeoutMs = 5_000): Promise<HttpResult> {
+export interface HttpRequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * One request on a fresh connection (no keep-alive, so every call is one request to the server).
+ * https URLs are not verified (the demo images' certificates are self-signed), like a kubelet's HTTPS probe.
+ */
+export function httpRequest(url: string, options: HttpRequestOptions = {}): Promise<HttpResult> {
+  const { method = 'GET', headers = {}, body: payload, timeoutMs = 5_000 } = options;
+  const tls = url.startsWith('https:');
+  const send = tls ? httpsRequest : request;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', headers, agent: false, timeout: timeoutMs }, (res) => {
+    const req = send(url, { method, headers, agent: false, timeout: timeoutMs, ...(tls ? { rejectUnauthorized: false } : {}) }, (res) => {
+      const peerCertificate = tls ? (res.socket as TLSSocket).getPeerCertificate() : undefined;
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers, ...(peerCertificate ? { peerCertificate } : {}) }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));
     req.on('error', reject);
-    req.end();
+    req.end(payload);
   });
+}
+
+/** One GET on a fresh connection (see httpRequest). */
+export function httpGet(url: string, headers: Record<string, string> = {}, timeoutMs = 5_000): Promise<HttpResult> {
+  return httpRequest(url, { headers, timeoutMs });
 }
 
 /** GETs until the server answers (any status), for containers whose wait strategy cannot see their port. */
