@@ -160,7 +160,9 @@ function specialRoute(req, n) {
     const code = query.get('code') ?? '302';
     if (!/^[\x20-\x7e]+$/.test(loc)) return bad('/redirect needs loc=<url-encoded target>, printable ASCII once decoded');
     if (!/^3\d\d$/.test(code)) return bad(`/redirect: code=${code} is not a 3xx status`);
-    return { status: Number(code), headers: { Location: loc }, body: `redirect to ${loc}\n` };
+    // The body Go's http.Redirect writes (agnhost's, which upstream's redirect probe case quotes from the event).
+    const escaped = loc.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' })[c]);
+    return { status: Number(code), headers: { Location: loc, 'Content-Type': 'text/html; charset=utf-8' }, body: `<a href="${escaped}">${http.STATUS_CODES[Number(code)] ?? 'Redirect'}</a>.\n\n` };
   }
   if (pathOnly === '/delay') {
     const ms = query.get('ms') ?? '';

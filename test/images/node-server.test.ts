@@ -193,6 +193,8 @@ describeWithDocker('node-server', () => {
     const away = await httpGet(`${url}/redirect?loc=${encodeURIComponent('http://0.0.0.0/')}&code=301`);
     expect(away.status).toBe(301);
     expect(away.headers.location).toBe('http://0.0.0.0/');
+    // The body Go's http.Redirect writes, which the kubelet quotes in its ProbeWarning event.
+    expect(away.body).toBe('<a href="http://0.0.0.0/">Moved Permanently</a>.\n\n');
     expect((await httpGet(`${url}/redirect?loc=%2F&code=200`)).status).toBe(400);
     expect((await httpGet(`${url}/redirect`)).status).toBe(400);
     // Four requests to /redirect, none counted: the first two counted ones still get 200.
