@@ -52,6 +52,15 @@ function tryLoad(dir: string): LoadedScenario | Error {
   }
 }
 
+/**
+ * Registration order is start order (test.concurrent, maxConcurrency slots): the scenarios with the longest
+ * declared timeout first, so the longest ones do not start last and stretch the run (names break ties).
+ */
+function longestFirst<T extends { dir: string; loaded: LoadedScenario | Error }>(entries: T[]): T[] {
+  const bound = (e: T) => (e.loaded instanceof Error ? Infinity : parseDuration(e.loaded.spec.timeout));
+  return [...entries].sort((a, b) => bound(b) - bound(a) || a.dir.localeCompare(b.dir));
+}
+
 describe('scenarios', () => {
   test('the scenarios folder holds at least one scenario', () => {
     expect(dirs.length).toBeGreaterThan(0);
@@ -65,8 +74,7 @@ describe('scenarios', () => {
     });
   }
 
-  for (const dir of dirs) {
-    const loaded = tryLoad(dir);
+  for (const { dir, loaded } of longestFirst(dirs.map((dir) => ({ dir, loaded: tryLoad(dir) })))) {
     if (loaded instanceof Error) {
       test(`${basename(dir)} (invalid scenario file)`, () => {
         throw loaded;
