@@ -234,7 +234,7 @@ export async function goBuild(build: GoBuild, log: Log): Promise<string> {
   if (build.testBinary && result.exitCode === 0) {
     const testArgs = ['test', '-c', '-trimpath', ...tags, '-ldflags', build.ldflags, '-o', `${out}.tmp`, build.pkg ?? '.'];
     stream.write(shown(testArgs));
-    const linking = { push: () => undefined, status: () => `compiling the test package and linking (all ${progress.packages} packages compiled)` };
+    const linking = { push: () => undefined, status: () => 'compiling the test package and linking (its dependencies are compiled)' };
     result = await runWithProgress(go, testArgs, { ...goRun, progress: linking, tail: toLog }).catch(failedRun);
   }
   const seconds = Math.round((Date.now() - started) / 100) / 10;
@@ -246,6 +246,10 @@ export async function goBuild(build: GoBuild, log: Log): Promise<string> {
       `go ${build.testBinary ? 'test -c' : 'build'} of module ${build.moduleDir} (${build.name}) failed (exit ${result.exitCode}); log: ${logFile}`,
       `read the end of ${logFile}; a network error means the Go module proxy was unreachable (GOPROXY), a compile error a toolchain older than the module's go line`,
     );
+  }
+  if (!existsSync(`${out}.tmp`)) {
+    // go test -c of a package without test files succeeds and writes nothing
+    throw new SetupError(`go ${build.testBinary ? 'test -c' : 'build'} of ${build.pkg ?? build.moduleDir} (${build.name}) wrote no binary; log: ${logFile}`, `check that ${build.pkg ?? 'the package'} has ${build.testBinary ? 'test files' : 'a main package'}`);
   }
   renameSync(`${out}.tmp`, out);
   const packages = Math.max(total ?? 0, progress.packages);
