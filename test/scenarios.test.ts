@@ -13,6 +13,10 @@ import { ClusterLock, disruptsCluster } from '../harness/engine/scenario/cluster
 import { unmetNeeds } from '../harness/engine/scenario/needs.js';
 import { runScenario } from '../harness/engine/scenario/runner.js';
 import { parseDuration } from '../harness/engine/scenario/time-expr.js';
+import { upstreamCatalogue, UPSTREAM_CASES_FILE } from '../harness/engine/scenario/upstream-cases.js';
+import { localKubectl, upstreamE2eBinaryPaths, upstreamE2eVersion } from '../harness/upstream/e2e-binaries.js';
+import { casesE2eTestRuns } from '../harness/upstream/e2e-selection.js';
+import { E2E_KILL_AFTER_MS, runUpstreamE2e } from '../harness/upstream/run-e2e.js';
 
 // Every folder under scenarios/ is one test. A folder whose scenario.yaml is invalid is a
 // failing test that names the file, the field and the problem.
@@ -128,5 +132,44 @@ describe('scenarios', () => {
       },
       timeoutMs,
     );
+  }
+
+  // --upstream-e2e: upstream's own e2e.test on the same cluster, registered last (a plain test, so
+  // it starts after every scenario above has finished) and alone on the cluster. It fails only when
+  // e2e.test gave no verdict; upstream's own failures are data (reports/upstream-e2e/summary.json,
+  // and the claims report's upstream column). See docs/upstream-e2e.md.
+  if (config.upstreamE2e) {
+    const catalogue = upstreamCatalogue(repoRoot());
+    const version = upstreamE2eVersion(repoRoot());
+    const title = `upstream e2e: ${catalogue ? casesE2eTestRuns(catalogue).length : 0} probe and hook cases (Kubernetes ${version})`;
+    if ('setupError' in env) {
+      test.skip(`${title} (not run: no cluster (see the cluster setup test))`, () => undefined);
+    } else {
+      test(
+        title,
+        async () => {
+          if (!catalogue) throw new Error(`${UPSTREAM_CASES_FILE} does not exist: it names the cases whose verdicts are collected`);
+          if (env.cluster.kubernetesVersion !== version) throw new Error(`the cluster runs Kubernetes ${env.cluster.kubernetesVersion}, e2e.test is ${version}`);
+          const log = consoleLog('upstream-e2e');
+          log('waiting until nothing else uses the cluster: upstream e2e.test runs alone');
+          const release = await lock.exclusive();
+          try {
+            const outcome = await runUpstreamE2e({
+              e2eTest: upstreamE2eBinaryPaths(config).e2eTest,
+              kubectl: localKubectl(config.cacheDir, env.cluster.kubernetesVersion),
+              kubeconfig: env.cluster.kubeconfig,
+              reportsDir: config.reportsDir,
+              catalogue,
+              kubernetes: version,
+              log,
+            });
+            if (outcome.couldNotRun) throw new Error(outcome.couldNotRun);
+          } finally {
+            release();
+          }
+        },
+        E2E_KILL_AFTER_MS + 5 * 60_000,
+      );
+    }
   }
 });

@@ -24,6 +24,8 @@ export interface RunOptions {
   mutations: (typeof MUTATION_MODES)[number];
   /** Scenario folders (or their prefixes up to a dash) to run; unset: all. */
   scenarios: string[] | undefined;
+  /** Also run upstream's own probe and hook e2e cases (e2e.test) on the cluster (local provider only). */
+  upstreamE2e: boolean;
   /** auto: chosen for this machine before the preflight (harness/cluster/registry-choice.ts). */
   imageBases: BaseMode | typeof AUTO;
   /** auto, built (the suite's own) or an image reference. */
@@ -146,6 +148,19 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
     providers: PROVIDERS,
     help: 'run only these scenarios, e.g. A001-8,A003-7 (the others are not tests)',
     doc: 'run only these scenario folders: a name is a folder name or its start up to a dash (`A001-9` is the four `A001-9-*` folders). The others are not registered at all (neither skipped nor in the claims report); a name that selects no folder stops the run before Jest starts. `-t` (Jest) still works, but reports the tests it filters out as skipped.',
+  },
+  upstreamE2e: {
+    flag: '--upstream-e2e',
+    env: 'PROBE_UPSTREAM_E2E',
+    schema: yesNo,
+    use: YES_NO,
+    default: () => false,
+    defaultText: 'no',
+    providers: ['local'],
+    refuse: (on, provider) =>
+      on && provider !== 'local' ? `upstream's e2e cases run only with --provider local for now (${provider} is not supported yet)` : undefined,
+    help: "also run upstream's own probe and hook e2e cases (e2e.test) on the cluster",
+    doc: "also build upstream's e2e test binary `e2e.test` and its test images from the Kubernetes version the local provider builds (offline), and run upstream's probe and lifecycle-hook e2e cases on the run's cluster after the scenarios; upstream's verdicts go to `reports/upstream-e2e/summary.json` and beside the scenarios in `reports/claims.md`. Local provider only (not yet `kind` or `existing`). `npm run upstream-e2e` sets it; [upstream-e2e.md](upstream-e2e.md).",
   },
   imageBases: {
     flag: '--image-bases',

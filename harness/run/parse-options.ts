@@ -6,6 +6,8 @@ import { repoRoot } from './repo-root.js';
 interface Given {
   text: string;
   source: string;
+  /** A flag without a value (--keep-cluster): refusals name just the flag. */
+  bare?: boolean;
 }
 
 type GivenValues = Partial<Record<OptionKey, Given>>;
@@ -22,6 +24,7 @@ function shown(value: string): string {
 }
 
 function refusal(given: Given, use: string): string {
+  if (given.bare) return `${given.source}: ${use}`;
   return given.source.startsWith('--') ? `${given.source} ${shown(given.text)}: ${use}` : `${given.source}=${shown(given.text)}: ${use}`;
 }
 
@@ -102,7 +105,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): C
       if (!option.value && token.value !== undefined) return { kind: 'error', error: `${name}=${token.value}: ${name} takes no value (leave it out for no)` };
       const text = option.value ? token.value : '1';
       if (text === undefined || text === '' || text.startsWith('--')) return { kind: 'error', error: `${name} needs a value` };
-      given[key] = { text, source: name };
+      given[key] = { text, source: name, ...(option.value ? {} : { bare: true }) };
       flagEnv[option.env] = text;
     } else if (!passed.has(token.index)) {
       passed.add(token.index);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,28 @@ describe('goBuild progress', () => {
       await goBuild({ ...build, ldflags: '-s -w -X main.unused=1' }, (l) => relink.push(l));
       expect(readFileSync(join(tmp, 'out', 'build.log'), 'utf8')).not.toContain(' list -deps ');
       expect(relink.at(-1)).toMatch(new RegExp(`^built pause in [\\d.]+s \\(compiled \\d+ of its ${marker.packages} packages, the others were cached\\) -> `));
+    },
+    120_000,
+  );
+
+  (hasGo ? it : it.skip)(
+    'testBinary: `go build -v` of the package for the progress, then `go test -c`; a package without tests is an error',
+    async () => {
+      // A module of its own with one test file (standard library only; the machine's GOCACHE, so a few seconds).
+      const moduleDir = join(tmp, 'withtest');
+      mkdirSync(moduleDir, { recursive: true });
+      writeFileSync(join(moduleDir, 'go.mod'), 'module example.local/withtest\n\ngo 1.24\n');
+      writeFileSync(join(moduleDir, 'lib.go'), 'package withtest\n\nfunc Two() int { return 2 }\n');
+      writeFileSync(join(moduleDir, 'lib_test.go'), 'package withtest\n\nimport "testing"\n\nfunc TestTwo(t *testing.T) {\n\tif Two() != 2 {\n\t\tt.Fatal("no")\n\t}\n}\n');
+      const build: GoBuild = { name: 'withtest.test', moduleDir, testBinary: true, outDir: join(tmp, 'test-out'), binary: 'withtest.test', ldflags: '-s -w', timeoutMs: 5 * 60_000 };
+      const out = await goBuild(build, () => undefined);
+      expect(spawnSync(out, ['-test.run', 'TestTwo']).status).toBe(0);
+      const log = readFileSync(join(tmp, 'test-out', 'build.log'), 'utf8');
+      expect(log).toMatch(/\n\$ CGO_ENABLED=0 \S+ build -v -trimpath -ldflags '-s -w' \.\n/);
+      expect(log).toMatch(/\n\$ CGO_ENABLED=0 \S+ test -c -trimpath -ldflags '-s -w' -o \S+withtest\.test\.tmp \.\n/);
+
+      rmSync(join(moduleDir, 'lib_test.go'));
+      await expect(goBuild({ ...build, outDir: join(tmp, 'test-out-2') }, () => undefined)).rejects.toThrow(/wrote no binary/);
     },
     120_000,
   );

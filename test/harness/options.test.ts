@@ -34,6 +34,7 @@ const INVALID: Record<OptionKey, [string, string]> = {
   keepCluster: ['maybe', 'use 1, true or yes (or 0, false, no)'],
   mutations: ['some', 'use one of off, only, also'],
   scenarios: ['A001-8,a b', 'use scenario folder names or their starts, comma-separated, e.g. A001-8,A003-7'],
+  upstreamE2e: ['maybe', 'use 1, true or yes (or 0, false, no)'],
   imageBases: ['dockerhub', 'use one of auto, official, offline'],
   kindNodeImage: ['kindest/node v1.34', 'use auto, built or an image reference without spaces, e.g. kindest/node:v1.34.0'],
   context: ['kind-\u0007', 'use a context name without control characters'],
@@ -75,6 +76,13 @@ describe('every invalid value of every option is refused with one line', () => {
     expect(flagError(['--image-registry', 'localhost:5000'], { PROBE_IMAGES_PRELOADED: '1' })).toBe('--image-registry and PROBE_IMAGES_PRELOADED are both set: use one of them');
   });
 
+  it('--upstream-e2e with a provider other than local: refused before anything starts', () => {
+    expect(flagError(['--upstream-e2e', '--provider', 'kind'])).toBe("--upstream-e2e: upstream's e2e cases run only with --provider local for now (kind is not supported yet)");
+    expect(refusal({ PROBE_UPSTREAM_E2E: 'yes', PROBE_PROVIDER: 'existing' })).toBe("PROBE_UPSTREAM_E2E=yes: upstream's e2e cases run only with --provider local for now (existing is not supported yet)");
+    expect(run(['--upstream-e2e']).config.upstreamE2e).toBe(true);
+    expect(run(['--upstream-e2e']).flagEnv).toEqual({ PROBE_UPSTREAM_E2E: '1' });
+  });
+
   it('a flag without its value, and a value given to --keep-cluster', () => {
     expect(flagError(['--provider'])).toBe('--provider needs a value');
     expect(flagError(['--context='])).toBe('--context needs a value');
@@ -91,6 +99,7 @@ describe('valid values make a typed RunConfig', () => {
       keepCluster: false,
       mutations: 'off',
       scenarios: undefined,
+      upstreamE2e: false,
       imageBases: 'auto',
       kindNodeImage: 'auto',
       context: undefined,
@@ -133,6 +142,7 @@ describe('valid values make a typed RunConfig', () => {
       nodes: 2,
       keepCluster: true,
       mutations: 'also',
+      upstreamE2e: false,
       imageBases: 'offline',
       kindNodeImage: 'kindest/node:v1.34.3',
       context: 'kind-probe',

@@ -78,6 +78,12 @@ export interface GoBuild {
    * instead: a main package cannot be imported by a wrapper's main.go.
    */
   pkg?: string;
+  /**
+   * Build pkg's test binary (`go test -c`, e.g. upstream's e2e.test) instead of a program. Its
+   * dependencies are compiled first by a `go build -v` of pkg, which prints the packages the
+   * progress lines count (`go test -c` prints none); the test build then finds them in GOCACHE.
+   */
+  testBinary?: boolean;
   outDir: string;
   binary: string;
   tags?: string;
@@ -165,7 +171,7 @@ function goCommand(): string {
 function inputsHash(build: GoBuild, goVersion: string): string {
   const hash = createHash('sha256');
   // (pkg only when set, so that the builds of the module's own package keep their earlier hashes)
-  hash.update(`${goVersion}\n${build.tags ?? ''}\n${build.ldflags}\n${build.pkg ? `pkg ${build.pkg}\n` : ''}`);
+  hash.update(`${goVersion}\n${build.tags ?? ''}\n${build.ldflags}\n${build.pkg ? `pkg ${build.pkg}\n` : ''}${build.testBinary ? 'test -c\n' : ''}`);
   for (const file of readdirSync(build.moduleDir).sort()) {
     if (file === 'go.mod' || file === 'go.sum' || file.endsWith('.go')) {
       hash.update(`${file}\n`);
@@ -220,19 +226,30 @@ export async function goBuild(build: GoBuild, log: Log): Promise<string> {
     stream.write(`(${listed.exitCode === 0 ? `${total ?? 0} packages` : `exit ${listed.exitCode}`}, ${listing.modulesDownloaded} modules downloaded, after ${Math.round((Date.now() - started) / 100) / 10}s)\n`);
   }
 
-  const args = ['build', '-v', '-trimpath', ...tags, '-ldflags', build.ldflags, '-o', `${out}.tmp`, build.pkg ?? '.'];
-  stream.write(shown(args));
+  const buildArgs = ['build', '-v', '-trimpath', ...tags, '-ldflags', build.ldflags, ...(build.testBinary ? [] : ['-o', `${out}.tmp`]), build.pkg ?? '.'];
+  stream.write(shown(buildArgs));
   const progress = new GoBuildProgress(total);
-  const result = await runWithProgress(go, args, { ...goRun, progress, tail: { push: (line) => stream.write(`${line}\n`) } }).catch(failedRun);
+  const toLog = { push: (line: string) => stream.write(`${line}\n`) };
+  let result = await runWithProgress(go, buildArgs, { ...goRun, progress, tail: toLog }).catch(failedRun);
+  if (build.testBinary && result.exitCode === 0) {
+    const testArgs = ['test', '-c', '-trimpath', ...tags, '-ldflags', build.ldflags, '-o', `${out}.tmp`, build.pkg ?? '.'];
+    stream.write(shown(testArgs));
+    const linking = { push: () => undefined, status: () => 'compiling the test package and linking (its dependencies are compiled)' };
+    result = await runWithProgress(go, testArgs, { ...goRun, progress: linking, tail: toLog }).catch(failedRun);
+  }
   const seconds = Math.round((Date.now() - started) / 100) / 10;
   stream.write(`exit ${result.exitCode} after ${seconds}s\n${result.exitCode === -1 ? result.stderr : ''}`);
   await new Promise<void>((resolve) => stream.end(resolve));
   if (result.exitCode !== 0) {
     rmSync(`${out}.tmp`, { force: true });
     throw new SetupError(
-      `go build of module ${build.moduleDir} (${build.name}) failed (exit ${result.exitCode}); log: ${logFile}`,
+      `go ${build.testBinary ? 'test -c' : 'build'} of module ${build.moduleDir} (${build.name}) failed (exit ${result.exitCode}); log: ${logFile}`,
       `read the end of ${logFile}; a network error means the Go module proxy was unreachable (GOPROXY), a compile error a toolchain older than the module's go line`,
     );
+  }
+  if (!existsSync(`${out}.tmp`)) {
+    // go test -c of a package without test files succeeds and writes nothing
+    throw new SetupError(`go ${build.testBinary ? 'test -c' : 'build'} of ${build.pkg ?? build.moduleDir} (${build.name}) wrote no binary; log: ${logFile}`, `check that ${build.pkg ?? 'the package'} has ${build.testBinary ? 'test files' : 'a main package'}`);
   }
   renameSync(`${out}.tmp`, out);
   const packages = Math.max(total ?? 0, progress.packages);

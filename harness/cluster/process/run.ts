@@ -16,6 +16,10 @@ export interface RunOptions {
   reject?: boolean;
   /** Keep stdout's last newline (a file's content read with cat); default: stripped. */
   keepFinalNewline?: boolean;
+  /** Stops the command's process group when aborted (SIGTERM, SIGKILL 5 s later); the run then resolves or throws as the exit says. */
+  signal?: AbortSignal;
+  /** Called with the child's pid (= its process group id) once it is started. */
+  onStart?: (pid: number) => void;
 }
 
 export interface RunResult {
@@ -48,16 +52,22 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   });
   const pid = child.pid;
   if (pid !== undefined) liveGroups.add(pid);
+  if (pid !== undefined) options.onStart?.(pid);
   let timedOut = false;
+  const stop = () => {
+    if (pid !== undefined) {
+      killGroup(pid, 'SIGTERM');
+      setTimeout(() => killGroup(pid, 'SIGKILL'), 5_000).unref();
+    }
+  };
   const timer = options.timeoutMs
     ? setTimeout(() => {
         timedOut = true;
-        if (pid !== undefined) {
-          killGroup(pid, 'SIGTERM');
-          setTimeout(() => killGroup(pid, 'SIGKILL'), 5_000).unref();
-        }
+        stop();
       }, options.timeoutMs)
     : undefined;
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
   if (options.onLine && child.all) {
     let buffer = '';
     child.all.setEncoding('utf8');
@@ -84,6 +94,7 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     return out;
   } finally {
     if (timer) clearTimeout(timer);
+    options.signal?.removeEventListener('abort', stop);
     if (pid !== undefined) liveGroups.delete(pid);
   }
 }

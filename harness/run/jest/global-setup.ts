@@ -15,6 +15,8 @@ import { connect } from '../../engine/k8s/client.js';
 import { nodeRuntime } from '../../engine/k8s/node-runtime.js';
 import { clusterFeatureGates } from '../../engine/k8s/feature-gates.js';
 import { removeRunHandle, writeRunHandle, type SetupStage } from '../run-handle.js';
+import { prepareUpstreamE2e } from '../../upstream/prepare.js';
+import { signalRecordedE2e } from '../../upstream/e2e-pid-file.js';
 import { recordSetupFailure, SETUP_FAILURE_FILE } from './setup-failure.js';
 import { stopEverything, type SetupState } from './shutdown.js';
 
@@ -27,8 +29,15 @@ function onInterrupt(state: SetupState): void {
       const log = consoleLog('interrupt');
       log(`${signal}: stopping${state.config.keepCluster ? ' (the cluster is kept: PROBE_KEEP_CLUSTER)' : ' the cluster'}...`);
       killAllRunning();
+      // upstream's e2e.test, started by a test in its own process group (e2e-pid-file.ts)
+      if (signalRecordedE2e(state.config.reportsDir, 'SIGTERM')) log('stopping upstream e2e.test');
       const down = state.config.keepCluster ? Promise.resolve() : stopEverything(state, log);
-      void down.catch((e: unknown) => log(describeError(e))).finally(() => process.exit(130));
+      void down
+        .catch((e: unknown) => log(describeError(e)))
+        .finally(() => {
+          signalRecordedE2e(state.config.reportsDir, 'SIGKILL');
+          process.exit(130);
+        });
     });
   }
 }
@@ -47,7 +56,7 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__probeSetup = state;
   onInterrupt(state);
   rmSync(join(config.reportsDir, 'scenarios'), { recursive: true, force: true });
-  for (const stale of ['mutations', 'node-logs', 'kind-logs', SETUP_FAILURE_FILE]) rmSync(join(config.reportsDir, stale), { recursive: true, force: true });
+  for (const stale of ['mutations', 'node-logs', 'kind-logs', 'upstream-e2e', SETUP_FAILURE_FILE]) rmSync(join(config.reportsDir, stale), { recursive: true, force: true });
   mkdirSync(config.reportsDir, { recursive: true });
   removeRunHandle(config.reportsDir);
   const started = Date.now();
@@ -66,6 +75,8 @@ export default async function globalSetup(): Promise<void> {
     const cluster = await provider.up(log);
     stage = 'images';
     const images = await buildDemoImages({ baseMode: config.imageBases, debianMirror: config.debianMirror, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log });
+    // --upstream-e2e (local provider only; the option refuses the others): e2e.test, agnhost and upstream's test images
+    if (config.upstreamE2e) images.push(...(await prepareUpstreamE2e(config, consoleLog('upstream-e2e'))));
     const loaded = await provider.loadImages(images, log);
     const kube = connect(cluster.kubeconfig);
     const runtime = cluster.runtime ?? (await nodeRuntime(kube).catch(() => undefined));

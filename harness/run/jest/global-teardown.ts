@@ -7,6 +7,7 @@ import { writeClaimsReport } from '../../engine/report/claims.js';
 import { consoleLog } from '../../common/log.js';
 import { abilitiesOf } from '../run-handle.js';
 import { stopEverything } from './shutdown.js';
+import { signalRecordedE2e } from '../../upstream/e2e-pid-file.js';
 
 /** Scenarios whose result.json says they failed. */
 function failedScenarios(reportsDir: string): string[] {
@@ -25,6 +26,8 @@ function failedScenarios(reportsDir: string): string[] {
 export default async function globalTeardown(): Promise<void> {
   const state = globalThis.__probeSetup;
   const log = consoleLog('teardown');
+  // An upstream e2e.test still running (its test timed out): it must not outlive the run.
+  if (state && signalRecordedE2e(state.config.reportsDir, 'SIGKILL')) log('stopped upstream e2e.test, still running');
   const outcome = state?.handle?.outcome;
   const cluster = outcome?.ready ? outcome.cluster : undefined;
   if (state) {

@@ -1,0 +1,30 @@
+import type { ChosenConfig } from '../cluster/registry-choice.js';
+import type { Log } from '../common/log.js';
+import { goBuild, pauseBuild, pinnedKubernetesVersion } from '../cluster/local/binaries.js';
+import { ensureUpstreamE2eBinaries, upstreamE2eOutDir } from './e2e-binaries.js';
+import { ensureUpstreamImages } from './upstream-images.js';
+
+/**
+ * What global setup does for --upstream-e2e, in its images stage (after the demo images, which
+ * two of upstream's images are retags of): builds e2e.test and agnhost, makes upstream's test
+ * images, and returns their references for the provider's loadImages. Only the local provider
+ * (the option refuses the others before anything starts: harness/run/options.ts).
+ */
+export async function prepareUpstreamE2e(config: ChosenConfig, log: Log): Promise<string[]> {
+  const binaries = await ensureUpstreamE2eBinaries(config, log);
+  const cluster = pinnedKubernetesVersion(config.repoRoot);
+  if (binaries.version !== cluster) {
+    throw new Error(`e2e.test is built from Kubernetes ${binaries.version} (harness/upstream/gobuild/e2e/go.mod) but the local cluster from ${cluster} (harness/cluster/local/gobuild/kube/go.mod): make the require lines equal`);
+  }
+  const pause = await goBuild(pauseBuild(config), log);
+  return ensureUpstreamImages({
+    repoRoot: config.repoRoot,
+    cacheDir: config.cacheDir,
+    imageBases: config.imageBases,
+    debianMirror: config.debianMirror,
+    outDir: upstreamE2eOutDir(config.cacheDir, binaries.version),
+    agnhostBinary: binaries.agnhost,
+    pauseBinary: pause,
+    log,
+  });
+}
