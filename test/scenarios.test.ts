@@ -15,7 +15,7 @@ import { runScenario } from '../harness/engine/scenario/runner.js';
 import { parseDuration } from '../harness/engine/scenario/time-expr.js';
 import { upstreamCatalogue, UPSTREAM_CASES_FILE } from '../harness/engine/scenario/upstream-cases.js';
 import { localKubectl, upstreamE2eBinaryPaths, upstreamE2eVersion } from '../harness/upstream/e2e-binaries.js';
-import { casesE2eTestRuns } from '../harness/upstream/e2e-selection.js';
+import { casesE2eTestRuns, focusOnCases } from '../harness/upstream/e2e-selection.js';
 import { E2E_KILL_AFTER_MS, runUpstreamE2e } from '../harness/upstream/run-e2e.js';
 
 // Every folder under scenarios/ is one test. A folder whose scenario.yaml is invalid is a
@@ -141,7 +141,13 @@ describe('scenarios', () => {
   if (config.upstreamE2e) {
     const catalogue = upstreamCatalogue(repoRoot());
     const version = upstreamE2eVersion(repoRoot());
-    const title = `upstream e2e: ${catalogue ? casesE2eTestRuns(catalogue).length : 0} probe and hook cases (Kubernetes ${version})`;
+    // With --scenarios: only the upstream cases that the selected scenarios claim.
+    const claimed = new Set(dirs.flatMap((d) => {
+      const l = tryLoad(d);
+      return l instanceof Error ? [] : l.spec.claims.map((c) => c.id);
+    }));
+    const cases = catalogue ? casesE2eTestRuns(catalogue).filter((c) => !config.scenarios || claimed.has(c.id)) : [];
+    const title = `upstream e2e: ${cases.length} probe and hook cases (Kubernetes ${version}${config.scenarios ? ', of the selected scenarios' : ''})`;
     if ('setupError' in env) {
       test.skip(`${title} (not run: no cluster (see the cluster setup test))`, () => undefined);
     } else {
@@ -159,7 +165,8 @@ describe('scenarios', () => {
               kubectl: localKubectl(config.cacheDir, env.cluster.kubernetesVersion),
               kubeconfig: env.cluster.kubeconfig,
               reportsDir: config.reportsDir,
-              catalogue,
+              catalogue: config.scenarios ? { cases } : catalogue,
+              ...(config.scenarios ? { focus: focusOnCases(cases) } : {}),
               kubernetes: version,
               log,
             });

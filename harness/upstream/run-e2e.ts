@@ -30,6 +30,8 @@ export interface E2eArgsInput {
   kubectl: string;
   reportDir: string;
   progressUrl?: string;
+  /** Default E2E_FOCUS (every probe and hook case); focusOnCases for some. */
+  focus?: string;
 }
 
 /** e2e.test's command line. */
@@ -38,7 +40,7 @@ export function e2eTestArgs(input: E2eArgsInput): string[] {
     '--kubeconfig', input.kubeconfig,
     '--provider', 'local',
     '--kubectl-path', input.kubectl,
-    `--ginkgo.focus=${E2E_FOCUS}`,
+    `--ginkgo.focus=${input.focus ?? E2E_FOCUS}`,
     `--ginkgo.skip=${E2E_SKIP}`,
     '--ginkgo.timeout', GINKGO_TIMEOUT,
     '--ginkgo.no-color',
@@ -65,6 +67,8 @@ export interface RunUpstreamE2eOptions {
   signal?: AbortSignal;
   /** Default E2E_KILL_AFTER_MS. */
   timeoutMs?: number;
+  /** --ginkgo.focus; default every probe and hook case (E2E_FOCUS). */
+  focus?: string;
   /** Milliseconds between "still running" lines (default 60 s). */
   progressEveryMs?: number;
 }
@@ -102,7 +106,7 @@ export async function runUpstreamE2e(options: RunUpstreamE2eOptions): Promise<Up
     if (line) log(line);
   });
   const stream = createWriteStream(logFile);
-  const args = e2eTestArgs({ kubeconfig: options.kubeconfig, kubectl: options.kubectl, reportDir, progressUrl: endpoint.url });
+  const args = e2eTestArgs({ kubeconfig: options.kubeconfig, kubectl: options.kubectl, reportDir, progressUrl: endpoint.url, ...(options.focus ? { focus: options.focus } : {}) });
   stream.write(`$ ${options.e2eTest} ${args.map((a) => (/[\s[\]|()\\]/.test(a) ? `'${a}'` : a)).join(' ')}\n`);
   log(`running upstream's e2e.test (${options.kubernetes}; its specs one after another, about 1.5 h); output: ${logFile}`);
   let exitCode = -1;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { repoRoot } from '../../harness/run/config.js';
 import { upstreamCatalogue } from '../../harness/engine/scenario/upstream-cases.js';
-import { casesE2eTestRuns, E2E_FOCUS, E2E_SKIP, selectedByFilters, whyNotRun } from '../../harness/upstream/e2e-selection.js';
+import { casesE2eTestRuns, E2E_FOCUS, E2E_SKIP, focusOnCases, selectedByFilters, whyNotRun } from '../../harness/upstream/e2e-selection.js';
 import { e2eTestArgs } from '../../harness/upstream/run-e2e.js';
 
 // --ginkgo.focus and --ginkgo.skip against the catalogue's names (the full texts Ginkgo matches).
@@ -50,5 +50,14 @@ describe("e2e.test's filters select exactly the catalogue's e2e.test cases", () 
     expect(after('--report-dir')).toBe('/r/upstream-e2e');
     expect(after('--ginkgo.json-report')).toBe('/r/upstream-e2e/report.json');
     expect(after('--progress-report-url')).toBe('http://127.0.0.1:1/progress');
+  });
+});
+
+describe('a focus on some cases (a run with --scenarios)', () => {
+  it('matches exactly the named cases, brackets, asterisks and quotes escaped', () => {
+    const some = ['UP-P4', 'UP-P20', 'UP-SC-P3', 'UP-H4'].map((id) => catalogue.byId.get(id)!);
+    const focus = new RegExp(focusOnCases(some));
+    const matched = catalogue.cases.filter((c) => focus.test(c.name)).map((c) => c.id);
+    expect(matched.sort()).toEqual(['UP-H4', 'UP-P20', 'UP-P4', 'UP-SC-P3']);
   });
 });
