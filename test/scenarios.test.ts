@@ -165,7 +165,7 @@ describe('scenarios', () => {
               kubectl: localKubectl(config.cacheDir, env.cluster.kubernetesVersion),
               kubeconfig: env.cluster.kubeconfig,
               reportsDir: config.reportsDir,
-              catalogue: config.scenarios ? { cases } : catalogue,
+              catalogue,
               ...(config.scenarios ? { focus: focusOnCases(cases) } : {}),
               kubernetes: version,
               log,
