@@ -26,35 +26,34 @@ export function upstreamE2eOutDir(cacheDir: string, version: string): string {
 
 type Where = Pick<RunConfig, 'cacheDir' | 'repoRoot'>;
 
+/** A build of the e2e module, into <cache>/upstream-e2e/<version>/<dir>/. */
+function e2eModuleBuild(config: Where, dir: string, build: Omit<GoBuild, 'moduleDir' | 'outDir'>): GoBuild {
+  return { ...build, moduleDir: e2eModuleDir(config.repoRoot), outDir: join(upstreamE2eOutDir(config.cacheDir, upstreamE2eVersion(config.repoRoot)), dir) };
+}
+
 /** `go test -c -o .../e2e/e2e.test k8s.io/kubernetes/test/e2e`, with the version ldflags of the kube build. */
 export function e2eTestBuild(config: Where): GoBuild {
-  const version = upstreamE2eVersion(config.repoRoot);
-  return {
+  return e2eModuleBuild(config, 'e2e', {
     name: 'e2e.test',
-    moduleDir: e2eModuleDir(config.repoRoot),
     pkg: 'k8s.io/kubernetes/test/e2e',
     testBinary: true,
-    outDir: join(upstreamE2eOutDir(config.cacheDir, version), 'e2e'),
     binary: 'e2e.test',
-    ldflags: kubeLdflags(version),
+    ldflags: kubeLdflags(upstreamE2eVersion(config.repoRoot)),
     timeoutMs: 120 * 60_000,
     coldHint: 'cold: ~4-5 min on 2 idle cores, 14 min on one; up to 2 GB of memory; warm: a relink, 1-2 min',
-  };
+  });
 }
 
 /** `CGO_ENABLED=0 go build -o .../agnhost/agnhost k8s.io/kubernetes/test/images/agnhost` (static). */
 export function agnhostBuild(config: Where): GoBuild {
-  const version = upstreamE2eVersion(config.repoRoot);
-  return {
+  return e2eModuleBuild(config, 'agnhost', {
     name: 'agnhost',
-    moduleDir: e2eModuleDir(config.repoRoot),
     pkg: 'k8s.io/kubernetes/test/images/agnhost',
-    outDir: join(upstreamE2eOutDir(config.cacheDir, version), 'agnhost'),
     binary: 'agnhost',
     ldflags: '-s -w',
     timeoutMs: 60 * 60_000,
     coldHint: 'cold: ~3 min on one core, seconds after e2e.test',
-  };
+  });
 }
 
 export interface UpstreamE2eBinaries {
