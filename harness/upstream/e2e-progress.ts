@@ -48,6 +48,36 @@ export class E2eProgress {
     return `${this.last} after ${took} (${this.counts()}): ${id ? name : `${name} (not in scenarios/upstream-cases.yaml)`}`;
   }
 
+  private lastName: string | undefined;
+  private fromLog = 0;
+  private failedFromLog = 0;
+
+  /**
+   * e2e.test's own verbose output, a line at a time: the spec's full text (with its label list
+   * appended, "[sig-node, NodeConformance]"), then `• [62.199 seconds]` when it passed or
+   * `• [FAILED] [...]` when not. The posted updates do not always come (only the first, with the
+   * total, was seen on v1.35.4), so the finished specs are also counted here; whichever says more wins.
+   */
+  pushLogLine(line: string): string | undefined {
+    if (line.startsWith('[sig-node] ')) {
+      this.lastName = line.replace(/ \[[^\]]*\]$/, '').trim();
+      return undefined;
+    }
+    const m = /^• (?:\[(FAILED|PANICKED|TIMEDOUT|INTERRUPTED)\] )?\[[\d.]+ seconds\]/.exec(line);
+    if (!m || this.lastName === undefined) return undefined;
+    this.fromLog += 1;
+    if (m[1]) this.failedFromLog += 1;
+    if (this.fromLog <= this.done) return undefined; // already said from a posted update
+    this.done = this.fromLog;
+    this.failed = Math.max(this.failed, this.failedFromLog);
+    const at = this.now();
+    const took = formatElapsed(at - this.lastAt);
+    this.lastAt = at;
+    const id = this.idByName.get(this.lastName.replace(/\s+/g, ' '));
+    this.last = `${id ?? 'not in the catalogue'} ${m[1] ? 'failed' : 'passed'}`;
+    return `${this.last} after ${took} (${this.counts()}): ${this.lastName}`;
+  }
+
   private counts(): string {
     return `${this.done}${this.total ? ` of ${this.total}` : ''} specs done${this.failed ? `, ${this.failed} failed` : ''}`;
   }

@@ -121,7 +121,11 @@ export async function runUpstreamE2e(options: RunUpstreamE2eOptions): Promise<Up
           timeoutMs: options.timeoutMs ?? E2E_KILL_AFTER_MS,
           cwd: reportDir,
           env: { PATH: [dirname(options.kubectl), process.env.PATH ?? ''].join(delimiter) },
-          onLine: (line) => stream.write(`${line}\n`),
+          onLine: (line) => {
+            stream.write(`${line}\n`);
+            const said = progress.pushLogLine(line);
+            if (said) log(said);
+          },
           onStart: (pid) => recordE2ePid(reportsDir, pid),
           ...(options.signal ? { signal: options.signal } : {}),
         }),

@@ -16,3 +16,16 @@ describe('container conditions', () => {
     expect(checkCondition({ pod: 'p', containers: { c: { idChanged: true } } }, view('containerd://a', 'containerd://a')).ok).toBe(false);
   });
 });
+
+describe('restartCountNeverDecreased', () => {
+  it('reads every restartCount the watch recorded for the container, in order', () => {
+    const rising = view('containerd://b', 'containerd://a');
+    for (const n of [1, 2, 3]) rising.timeline.add('container', 'p/c', `restartCount ${n}`);
+    const check = checkCondition({ pod: 'p', containers: { c: { restartCountNeverDecreased: true } } }, rising);
+    expect(check).toMatchObject({ ok: true, observed: 'pod p: c.restartCountNeverDecreased (seen 1, 2, 3)=true' });
+    const dropped = view('containerd://b', 'containerd://a');
+    for (const n of [1, 2, 0, 1]) dropped.timeline.add('container', 'p/c', `restartCount ${n}`);
+    dropped.timeline.add('container', 'p/other', 'restartCount 9');
+    expect(checkCondition({ pod: 'p', containers: { c: { restartCountNeverDecreased: true } } }, dropped)).toMatchObject({ ok: false, observed: expect.stringContaining('c.restartCountNeverDecreased (seen 1, 2, 0, 1) is false, want true') });
+  });
+});

@@ -31,3 +31,18 @@ describe("e2e.test's progress posts -> one line per finished spec", () => {
     }
   });
 });
+
+describe("e2e.test's own output counts finished specs too", () => {
+  it('a name line, then a bullet with the seconds: one line per spec, by catalogue ID', () => {
+    let t = 0;
+    const P9 = '[sig-node] Probing container should be restarted with an exec liveness probe with timeout [NodeConformance]';
+    const progress = new E2eProgress(new Map([[P9, 'UP-P9']]), () => t);
+    progress.push({ msg: '', total: 18, completed: 0, skipped: 0, failed: 0 });
+    expect(progress.pushLogLine(`${P9} [sig-node, NodeConformance]`)).toBeUndefined();
+    t = 62_000;
+    expect(progress.pushLogLine('• [62.199 seconds]')).toBe(`UP-P9 passed after 1 min 02 s (1 of 18 specs done): ${P9}`);
+    expect(progress.pushLogLine('[sig-node] PreStop something else [sig-node]')).toBeUndefined();
+    expect(progress.pushLogLine('• [FAILED] [9.200 seconds]')).toMatch(/^not in the catalogue failed after .* \(2 of 18 specs done, 1 failed\): \[sig-node\] PreStop something else$/);
+    expect(progress.pushLogLine('  I1202 05:37:59 container_probe.go:1756] Get pod')).toBeUndefined();
+  });
+});

@@ -79,6 +79,11 @@ function checkPod(c: Extract<Condition, { pod: string }>, view: ClusterView): Ch
       const first = view.firstSeen.get(`${c.pod}/${name}`);
       compare(`${name}.idChanged (first ${first?.slice(-12)}, now ${st.containerID?.slice(-12)})`, e.idChanged, st.containerID !== undefined && first !== undefined && st.containerID !== first);
     }
+    if (e.restartCountNeverDecreased !== undefined) {
+      const seen = restartCountsSeen(view, `${c.pod}/${name}`);
+      const rising = seen.every((n, i) => i === 0 || n >= seen[i - 1]!);
+      compare(`${name}.restartCountNeverDecreased (seen ${seen.join(', ') || 'none'})`, e.restartCountNeverDecreased, rising);
+    }
     // No container field carries the moment the API started showing it (startedAt is the process
     // start, which a hanging postStart hook reports much later), so these fall back to watch time.
     times.push(undefined);
@@ -87,6 +92,14 @@ function checkPod(c: Extract<Condition, { pod: string }>, view: ClusterView): Ch
   if (bad.length) return { ok: false, observed: `pod ${c.pod}: ${bad.join('; ')}` };
   const at = latest(times);
   return { ok: true, observed: `pod ${c.pod}: ${found.join(', ') || 'exists'}`, ...(at !== undefined ? { at } : {}) };
+}
+
+/** Every restartCount the watch recorded for pod/container, in order. */
+function restartCountsSeen(view: ClusterView, subject: string): number[] {
+  return view.timeline.entries.flatMap((x) => {
+    const m = x.kind === 'container' && x.subject === subject ? /^restartCount (\d+)$/.exec(x.text) : null;
+    return m ? [Number(m[1])] : [];
+  });
 }
 
 function checkEvent(c: Extract<Condition, { event: unknown }>, view: ClusterView): Check {

@@ -35,6 +35,8 @@ const ContainerExpect = z.strictObject({
   lastTerminated: z.strictObject({ reason: Matcher.optional(), exitCode: Matcher.optional() }).optional(),
   /** true: the container ID differs from the first one seen (a new container, not the old one resumed). */
   idChanged: z.boolean().optional(),
+  /** true: no restartCount the watch saw for this container was lower than the one before it. */
+  restartCountNeverDecreased: z.boolean().optional(),
 }).meta({ id: 'ContainerExpect' });
 
 /** Partial match on a pod: only the fields given are compared. */
