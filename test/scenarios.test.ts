@@ -65,6 +65,8 @@ function longestFirst<T extends { dir: string; loaded: LoadedScenario | Error }>
   return [...entries].sort((a, b) => bound(b) - bound(a) || a.dir.localeCompare(b.dir));
 }
 
+const scenarios = dirs.map((dir) => ({ dir, loaded: tryLoad(dir) }));
+
 describe('scenarios', () => {
   test('the scenarios folder holds at least one scenario', () => {
     expect(dirs.length).toBeGreaterThan(0);
@@ -78,7 +80,7 @@ describe('scenarios', () => {
     });
   }
 
-  for (const { dir, loaded } of longestFirst(dirs.map((dir) => ({ dir, loaded: tryLoad(dir) })))) {
+  for (const { dir, loaded } of longestFirst(scenarios)) {
     if (loaded instanceof Error) {
       test(`${basename(dir)} (invalid scenario file)`, () => {
         throw loaded;
@@ -142,10 +144,7 @@ describe('scenarios', () => {
     const catalogue = upstreamCatalogue(repoRoot());
     const version = upstreamE2eVersion(repoRoot());
     // With --scenarios: only the upstream cases that the selected scenarios claim.
-    const claimed = new Set(dirs.flatMap((d) => {
-      const l = tryLoad(d);
-      return l instanceof Error ? [] : l.spec.claims.map((c) => c.id);
-    }));
+    const claimed = new Set(scenarios.flatMap(({ loaded }) => (loaded instanceof Error ? [] : loaded.spec.claims.map((c) => c.id))));
     const cases = catalogue ? casesE2eTestRuns(catalogue).filter((c) => !config.scenarios || claimed.has(c.id)) : [];
     const title = `upstream e2e: ${cases.length} probe and hook cases (Kubernetes ${version}${config.scenarios ? ', of the selected scenarios' : ''})`;
     if ('setupError' in env) {

@@ -88,10 +88,8 @@ export async function runUpstreamE2e(options: RunUpstreamE2eOptions): Promise<Up
   rmSync(reportDir, { recursive: true, force: true });
   mkdirSync(reportDir, { recursive: true });
   const logFile = join(reportDir, 'e2e.log');
-  const meta = { kubernetes: options.kubernetes };
-  const finish = (made: UpstreamSummary, exitCode: number, couldNotRun?: string): UpstreamE2eOutcome => {
-    // The focus this run used (--scenarios narrows it to the selected scenarios' cases).
-    const summary = options.focus ? { ...made, focus: options.focus } : made;
+  const meta = { kubernetes: options.kubernetes, ...(options.focus ? { focus: options.focus } : {}) };
+  const finish = (summary: UpstreamSummary, exitCode: number, couldNotRun?: string): UpstreamE2eOutcome => {
     const summaryFile = writeUpstreamSummary(reportsDir, summary);
     const c = summary.counts;
     log(`upstream e2e: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped, ${c.notRun} not run of ${options.catalogue.cases.length} catalogue cases in ${summary.wallSeconds} s${summary.unmatched.length ? `; ${summary.unmatched.length} spec(s) not in the catalogue` : ''}; ${summaryFile}`);

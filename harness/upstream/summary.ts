@@ -43,7 +43,7 @@ function incompleteness(suites: GinkgoSuiteReport[]): string | undefined {
   return reasons.length > 0 ? [...new Set(reasons)].join('; ') : undefined;
 }
 
-export function summarize(suites: GinkgoSuiteReport[], catalogue: Pick<UpstreamCatalogue, 'cases'>, meta: { kubernetes: string; now?: Date }): UpstreamSummary {
+export function summarize(suites: GinkgoSuiteReport[], catalogue: Pick<UpstreamCatalogue, 'cases'>, meta: { kubernetes: string; focus?: string; now?: Date }): UpstreamSummary {
   const specs = suites.flatMap((s) => s.SpecReports).filter((s) => s.LeafNodeType === 'It');
   const byName = new Map<string, GinkgoSpecReport>();
   for (const spec of specs) {
@@ -68,7 +68,7 @@ export function summarize(suites: GinkgoSuiteReport[], catalogue: Pick<UpstreamC
   return {
     kubernetes: meta.kubernetes,
     generatedAt: (meta.now ?? new Date()).toISOString(),
-    focus: E2E_FOCUS,
+    focus: meta.focus ?? E2E_FOCUS,
     skip: E2E_SKIP,
     suiteSucceeded: suites.every((s) => s.SuiteSucceeded),
     ...(incomplete ? { incomplete } : {}),
@@ -80,12 +80,12 @@ export function summarize(suites: GinkgoSuiteReport[], catalogue: Pick<UpstreamC
 }
 
 /** The summary when e2e.test left no report (it could not start, or was killed): every case not run, for that reason. */
-export function summaryWithoutReport(catalogue: Pick<UpstreamCatalogue, 'cases'>, meta: { kubernetes: string; why: string; now?: Date }): UpstreamSummary {
+export function summaryWithoutReport(catalogue: Pick<UpstreamCatalogue, 'cases'>, meta: { kubernetes: string; focus?: string; why: string; now?: Date }): UpstreamSummary {
   const cases = Object.fromEntries(catalogue.cases.map((c) => [c.id, { state: 'not run' as const, reason: whyNotRun(c) ?? meta.why }]));
   return {
     kubernetes: meta.kubernetes,
     generatedAt: (meta.now ?? new Date()).toISOString(),
-    focus: E2E_FOCUS,
+    focus: meta.focus ?? E2E_FOCUS,
     skip: E2E_SKIP,
     suiteSucceeded: false,
     incomplete: meta.why,
