@@ -7,8 +7,8 @@ import { fileNodePathJournal } from '../harness/run/node-path-journal.js';
 import { consoleLog } from '../harness/common/log.js';
 import { nodeAccessFor } from '../harness/cluster/node-access.js';
 import { collectEvidence, writeResult } from '../harness/engine/report/evidence.js';
-import { discoverScenarioDirs, loadScenario, type LoadedScenario } from '../harness/engine/scenario/load.js';
-import { selectScenarioDirs } from '../harness/engine/scenario/select.js';
+import { loadScenario, type LoadedScenario } from '../harness/engine/scenario/load.js';
+import { scenarioDirsOf } from '../harness/engine/scenario/select.js';
 import { ClusterLock, disruptsCluster } from '../harness/engine/scenario/cluster-lock.js';
 import { unmetNeeds } from '../harness/engine/scenario/needs.js';
 import { runScenario } from '../harness/engine/scenario/runner.js';
@@ -23,7 +23,7 @@ import { E2E_KILL_AFTER_MS, runUpstreamE2e } from '../harness/upstream/run-e2e.j
 const config = readConfig();
 const env = clusterOfRun(config.reportsDir);
 // --scenarios (checked by `npm test` before Jest starts): the others are not tests here.
-const dirs = selectScenarioDirs(discoverScenarioDirs(join(repoRoot(), 'scenarios')), config.scenarios).dirs;
+const dirs = scenarioDirsOf(repoRoot(), config.scenarios).dirs;
 // A scenario that stops a node runs alone; the time spent waiting for that is not its own.
 const lock = new ClusterLock();
 const LOCK_WAIT_ALLOWANCE_MS = 20 * 60_000;

@@ -1,5 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import { readWget } from '../../harness/engine/steps/http.js';
+import type { ScenarioContext } from '../../harness/engine/scenario/context.js';
+import { readWget, resolveUrl } from '../../harness/engine/steps/http.js';
+import { FakeClusterView } from './fake-cluster-view.js';
 
 // Outputs captured from busybox 1.35 wget -S against a local server.
 describe('reading busybox wget output', () => {
@@ -14,5 +16,17 @@ describe('reading busybox wget output', () => {
   });
   test('killed by timeout', () => {
     expect(readWget(143, '', 'Connecting to 10.96.0.7:8080 (10.96.0.7:8080)\nTerminated\n')).toMatchObject({ error: 'timeout' });
+  });
+});
+
+describe('placeholders in an http step URL', () => {
+  const view = new FakeClusterView({ pods: [{ metadata: { name: 'handler' }, status: { podIP: '10.244.0.9' } }] });
+  const ctx = { view } as unknown as ScenarioContext;
+  test('${podIP:NAME}, as in manifests, and the older {podIP:NAME}', async () => {
+    await expect(resolveUrl(ctx, 'http://${podIP:handler}:8080/a')).resolves.toBe('http://10.244.0.9:8080/a');
+    await expect(resolveUrl(ctx, 'http://{podIP:handler}:8080/a')).resolves.toBe('http://10.244.0.9:8080/a');
+  });
+  test('a pod without an IP names the placeholder', async () => {
+    await expect(resolveUrl(ctx, 'http://${podIP:nobody}/')).rejects.toThrow('${podIP:nobody}: no address known (is the pod there?)');
   });
 });

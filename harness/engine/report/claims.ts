@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { discoverScenarioDirs, loadScenario } from '../scenario/load.js';
-import { selectScenarioDirs } from '../scenario/select.js';
+import { loadScenario } from '../scenario/load.js';
+import { scenarioDirsOf } from '../scenario/select.js';
 import { unmetNeeds, type ClusterAbilities } from '../scenario/needs.js';
 import type { ScenarioResult } from '../scenario/runner.js';
 import { stepDefinitionOf } from '../steps/registry.js';
@@ -49,7 +49,7 @@ const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 /** `noCluster`: why the run had no cluster (every claim is then not run, for that reason). `upstream`: reports/upstream-e2e/summary.json, if the run wrote one. */
 export function claimRows(repoRoot: string, reportsDir: string, cluster: ClusterAbilities = { nodes: 1, nodeControl: false }, noCluster?: string, selected?: readonly string[], upstreamSummary?: UpstreamSummary): ClaimRow[] {
   const rows: ClaimRow[] = [];
-  for (const dir of selectScenarioDirs(discoverScenarioDirs(join(repoRoot, 'scenarios')), selected).dirs) {
+  for (const dir of scenarioDirsOf(repoRoot, selected).dirs) {
     let scenario;
     try {
       scenario = loadScenario(dir, repoRoot);

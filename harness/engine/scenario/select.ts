@@ -1,4 +1,5 @@
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import { discoverScenarioDirs } from './load.js';
 
 /**
  * `--scenarios A001-8,A003-7`: which scenario folders a run registers. A name selects the folder
@@ -17,4 +18,10 @@ export function selectScenarioDirs(dirs: readonly string[], names: readonly stri
 export function unknownScenariosError(unknown: readonly string[], dirs: readonly string[]): string {
   const all = dirs.map((d) => basename(d));
   return `--scenarios: no scenario folder ${unknown.map((u) => `"${u}"`).join(', ')} in scenarios/ (a name is a folder name or its start up to a dash, e.g. ${all[0]?.split('-').slice(0, 2).join('-') ?? 'A000-1'}); folders: ${all.join(', ')}`;
+}
+
+/** The scenario folders of the repository that `names` (--scenarios) selects, all of them when none; `all` and `unknown` for the refusal. */
+export function scenarioDirsOf(repoRoot: string, names: readonly string[] | undefined): { dirs: string[]; all: string[]; unknown: string[] } {
+  const all = discoverScenarioDirs(join(repoRoot, 'scenarios'));
+  return { ...selectScenarioDirs(all, names), all };
 }

@@ -13,7 +13,7 @@ const HttpStep = z.strictObject({
     /** The pod (with wget) the request is sent from: requests come from inside the cluster. */
     from: z.string().min(1),
     container: z.string().min(1).optional(),
-    /** May use {service:NAME} (ClusterIP) and {podIP:NAME}. */
+    /** May use ${service:NAME} (ClusterIP) and ${podIP:NAME}, as manifests do; the older {service:NAME} / {podIP:NAME} still work. */
     url: z.string().min(1),
     headers: z.record(z.string(), z.string()).optional(),
     timeoutSeconds: z.number().positive().default(3),
@@ -26,10 +26,10 @@ const HttpStep = z.strictObject({
 });
 type HttpStep = z.infer<typeof HttpStep>;
 
-/** Fills {service:NAME} with the Service's ClusterIP and {podIP:NAME} with the pod's IP. */
+/** Fills ${service:NAME} with the Service's ClusterIP and ${podIP:NAME} with the pod's IP (the `$` may be left out). */
 export async function resolveUrl(ctx: ScenarioContext, url: string): Promise<string> {
   let out = url;
-  for (const m of url.matchAll(/\{(service|podIP):([a-z0-9.-]+)\}/g)) {
+  for (const m of url.matchAll(/\$?\{(service|podIP):([a-z0-9.-]+)\}/g)) {
     let ip: string | undefined;
     if (m[1] === 'service') {
       ip = (await ctx.kube.core.readNamespacedService({ name: m[2]!, namespace: ctx.namespace })).spec?.clusterIP;

@@ -35,10 +35,8 @@ if (parsed.kind === 'help') {
 if (parsed.kind === 'error') fail(parsed.error);
 if (parsed.config.scenarios) {
   // Checkable without a cluster: a name that selects no folder stops here, not after the setup.
-  const { discoverScenarioDirs } = await importTs('../../engine/scenario/load.ts');
-  const { selectScenarioDirs, unknownScenariosError } = await importTs('../../engine/scenario/select.ts');
-  const all = discoverScenarioDirs(join(parsed.config.repoRoot, 'scenarios'));
-  const { unknown } = selectScenarioDirs(all, parsed.config.scenarios);
+  const { scenarioDirsOf, unknownScenariosError } = await importTs('../../engine/scenario/select.ts');
+  const { all, unknown } = scenarioDirsOf(parsed.config.repoRoot, parsed.config.scenarios);
   if (unknown.length > 0) fail(unknownScenariosError(unknown, all));
 }
 
