@@ -204,6 +204,10 @@ describe('pod: containers', () => {
     { name: 'waitingReason matches', view: podView, when: { pod: 'p', containers: { side: { waitingReason: 'CrashLoopBackOff' } } }, ok: true },
     { name: 'waitingReason mismatch names the field', view: podView, when: { pod: 'p', containers: { side: { waitingReason: 'ErrImagePull' } } }, ok: false, observed: 'side.waitingReason is "CrashLoopBackOff", want "ErrImagePull"' },
     { name: 'waitingReason of a running container is undefined', view: podView, when: { pod: 'p', containers: { app: { waitingReason: { contains: 'Back' } } } }, ok: false, observed: 'app.waitingReason is undefined' },
+    // terminated (the current state)
+    { name: 'terminated.reason and exitCode of an ended container match', view: podView, when: { pod: 'p', containers: { init: { terminated: { reason: 'Completed', exitCode: 0 } } } }, ok: true },
+    { name: 'terminated.exitCode mismatch names the field', view: podView, when: { pod: 'p', containers: { init: { terminated: { exitCode: 137 } } } }, ok: false, observed: 'init.terminated.exitCode is 0, want 137' },
+    { name: 'terminated on a running container is not its lastState', view: podView, when: { pod: 'p', containers: { app: { terminated: { exitCode: 137 } } } }, ok: false, observed: 'app.terminated.exitCode is undefined, want 137' },
     // lastTerminated
     { name: 'lastTerminated.reason matches', view: podView, when: { pod: 'p', containers: { app: { lastTerminated: { reason: 'Error' } } } }, ok: true },
     { name: 'lastTerminated.reason mismatch names the field', view: podView, when: { pod: 'p', containers: { app: { lastTerminated: { reason: 'OOMKilled' } } } }, ok: false, observed: 'app.lastTerminated.reason is "Error", want "OOMKilled"' },

@@ -70,6 +70,8 @@ function checkPod(c: Extract<Condition, { pod: string }>, view: ClusterView): Ch
     compare(`${name}.restartCount`, e.restartCount, st.restartCount);
     if (e.state) compare(`${name}.state`, e.state, containerState(st.state));
     compare(`${name}.waitingReason`, e.waitingReason, st.state?.waiting?.reason);
+    compare(`${name}.terminated.reason`, e.terminated?.reason, st.state?.terminated?.reason);
+    compare(`${name}.terminated.exitCode`, e.terminated?.exitCode, st.state?.terminated?.exitCode);
     compare(`${name}.lastTerminated.reason`, e.lastTerminated?.reason, st.lastState?.terminated?.reason);
     compare(`${name}.lastTerminated.exitCode`, e.lastTerminated?.exitCode, st.lastState?.terminated?.exitCode);
     if (e.lastTerminated && st.restartCount > 0 && !st.lastState?.terminated) {

@@ -32,6 +32,8 @@ const ContainerExpect = z.strictObject({
   restartCount: Matcher.optional(),
   state: z.enum(['running', 'waiting', 'terminated']).optional(),
   waitingReason: Matcher.optional(),
+  /** The current state's terminated fields (the container has ended and was not restarted). */
+  terminated: z.strictObject({ reason: Matcher.optional(), exitCode: Matcher.optional() }).optional(),
   lastTerminated: z.strictObject({ reason: Matcher.optional(), exitCode: Matcher.optional() }).optional(),
   /** true: the container ID differs from the first one seen (a new container, not the old one resumed). */
   idChanged: z.boolean().optional(),

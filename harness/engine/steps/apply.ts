@@ -7,6 +7,7 @@ import { readManifests } from '../k8s/manifests.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
 import { Matcher, StepBase } from '../scenario/schema-parts.js';
 import { defineStep } from './define.js';
+import { deferFinalizerRemovals } from './finalizers.js';
 import { deferHostPathRemovals } from './host-paths.js';
 import { podIpValues } from './manifest-pod-ips.js';
 
@@ -36,6 +37,7 @@ async function run(ctx: ScenarioContext, step: ApplyStep): Promise<StepOutcome> 
   const objects = await objectsOf(ctx, filesOf(step));
   if (step.rejected) return await expectRefusals(ctx, objects, step.rejected);
   deferHostPathRemovals(ctx, objects);
+  deferFinalizerRemovals(ctx, objects);
   await applyObjects(ctx.kube, objects);
   return { observed: `applied ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}` };
 }
