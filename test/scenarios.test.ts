@@ -14,7 +14,7 @@ import { unmetNeeds } from '../harness/engine/scenario/needs.js';
 import { runScenario } from '../harness/engine/scenario/runner.js';
 import { parseDuration } from '../harness/engine/scenario/time-expr.js';
 import { upstreamCatalogue, UPSTREAM_CASES_FILE } from '../harness/engine/scenario/upstream-cases.js';
-import { localKubectl, upstreamE2eBinaryPaths, upstreamE2eVersion } from '../harness/upstream/e2e-binaries.js';
+import { kubectlFor, upstreamE2eBinaryPaths, upstreamE2eVersion } from '../harness/upstream/e2e-binaries.js';
 import { casesE2eTestRuns, focusOnCases } from '../harness/upstream/e2e-selection.js';
 import { E2E_KILL_AFTER_MS, runUpstreamE2e } from '../harness/upstream/run-e2e.js';
 
@@ -161,7 +161,7 @@ describe('scenarios', () => {
           try {
             const outcome = await runUpstreamE2e({
               e2eTest: upstreamE2eBinaryPaths(config).e2eTest,
-              kubectl: localKubectl(config.cacheDir, env.cluster.kubernetesVersion),
+              kubectl: kubectlFor(config.cacheDir, env.cluster.kubernetesVersion),
               kubeconfig: env.cluster.kubeconfig,
               reportsDir: config.reportsDir,
               catalogue,

@@ -156,11 +156,13 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
     use: YES_NO,
     default: () => false,
     defaultText: 'no',
-    providers: ['local'],
+    providers: ['local', 'kind'],
     refuse: (on, provider) =>
-      on && provider !== 'local' ? `upstream's e2e cases run only with --provider local for now (${provider} is not supported yet)` : undefined,
+      on && provider === 'existing'
+        ? "upstream's e2e cases run only on a cluster the suite brings up (--provider local or kind): it builds e2e.test of that cluster's version and loads the images e2e.test asks for"
+        : undefined,
     help: "also run upstream's own probe and hook e2e cases (e2e.test) on the cluster",
-    doc: "also build upstream's e2e test binary `e2e.test` and its test images from the Kubernetes version the local provider builds (offline), and run upstream's probe and lifecycle-hook e2e cases on the run's cluster after the scenarios; upstream's verdicts go to `reports/upstream-e2e/summary.json` and beside the scenarios in `reports/claims.md`. Local provider only (not yet `kind` or `existing`). `npm run upstream-e2e` sets it; [upstream-e2e.md](upstream-e2e.md).",
+    doc: "also build upstream's e2e test binary `e2e.test` and its test images from the Kubernetes version the local provider builds (offline), and run upstream's probe and lifecycle-hook e2e cases on the run's cluster after the scenarios; upstream's verdicts go to `reports/upstream-e2e/summary.json` and beside the scenarios in `reports/claims.md`. Providers `local` and `kind` (not `existing`). `npm run upstream-e2e` sets it; [upstream-e2e.md](upstream-e2e.md).",
   },
   imageBases: {
     flag: '--image-bases',

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../run/config.js';
 import type { Log } from '../common/log.js';
@@ -76,7 +76,12 @@ export async function ensureUpstreamE2eBinaries(config: Where, log: Log): Promis
   return { version: upstreamE2eVersion(config.repoRoot), e2eTest, agnhost };
 }
 
-/** The kubectl e2e.test calls: the local provider's (a symlink to its multi-call kube binary of that version). */
-export function localKubectl(cacheDir: string, kubernetesVersion: string): string {
-  return join(kubeOutDir(cacheDir, kubernetesVersion), 'kubectl');
+/**
+ * The kubectl e2e.test calls: the suite's own build of that version (a symlink to its multi-call
+ * kube binary), which the local provider and a kind node image built here have; else `kubectl`
+ * from PATH (kind with kindest/node builds no kube). The probe and hook cases do not call it.
+ */
+export function kubectlFor(cacheDir: string, kubernetesVersion: string): string {
+  const built = join(kubeOutDir(cacheDir, kubernetesVersion), 'kubectl');
+  return existsSync(built) ? built : 'kubectl';
 }

@@ -7,8 +7,8 @@ import { ensureUpstreamImages } from './upstream-images.js';
 /**
  * What global setup does for --upstream-e2e, in its images stage (after the demo images, which
  * two of upstream's images are retags of): builds e2e.test and agnhost, makes upstream's test
- * images, and returns their references for the provider's loadImages. Only the local provider
- * (the option refuses the others before anything starts: harness/run/options.ts).
+ * images, and returns their references for the provider's loadImages (local: ctr import; kind:
+ * kind load). Not for the existing provider (the option refuses it before anything starts).
  */
 export async function prepareUpstreamE2e(config: ChosenConfig, log: Log): Promise<string[]> {
   const binaries = await ensureUpstreamE2eBinaries(config, log);

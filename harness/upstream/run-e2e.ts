@@ -55,7 +55,7 @@ export function e2eTestArgs(input: E2eArgsInput): string[] {
 
 export interface RunUpstreamE2eOptions {
   e2eTest: string;
-  /** kubectl of the cluster's version (the local provider's build); its folder also goes first on PATH. */
+  /** kubectl of the cluster's version (the suite's build; its folder also goes first on PATH), or `kubectl` from PATH. */
   kubectl: string;
   kubeconfig: string;
   reportsDir: string;
@@ -118,7 +118,7 @@ export async function runUpstreamE2e(options: RunUpstreamE2eOptions): Promise<Up
           reject: false,
           timeoutMs: options.timeoutMs ?? E2E_KILL_AFTER_MS,
           cwd: reportDir,
-          env: { PATH: [dirname(options.kubectl), process.env.PATH ?? ''].join(delimiter) },
+          env: { PATH: [...(options.kubectl.includes('/') ? [dirname(options.kubectl)] : []), process.env.PATH ?? ''].join(delimiter) },
           onLine: (line) => {
             stream.write(`${line}\n`);
             const said = progress.pushLogLine(line);

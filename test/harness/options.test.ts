@@ -76,9 +76,10 @@ describe('every invalid value of every option is refused with one line', () => {
     expect(flagError(['--image-registry', 'localhost:5000'], { PROBE_IMAGES_PRELOADED: '1' })).toBe('--image-registry and PROBE_IMAGES_PRELOADED are both set: use one of them');
   });
 
-  it('--upstream-e2e with a provider other than local: refused before anything starts', () => {
-    expect(flagError(['--upstream-e2e', '--provider', 'kind'])).toBe("--upstream-e2e: upstream's e2e cases run only with --provider local for now (kind is not supported yet)");
-    expect(refusal({ PROBE_UPSTREAM_E2E: 'yes', PROBE_PROVIDER: 'existing' })).toBe("PROBE_UPSTREAM_E2E=yes: upstream's e2e cases run only with --provider local for now (existing is not supported yet)");
+  it('--upstream-e2e with the existing provider: refused before anything starts; local and kind take it', () => {
+    expect(flagError(['--upstream-e2e', '--provider', 'existing'])).toBe("--upstream-e2e: upstream's e2e cases run only on a cluster the suite brings up (--provider local or kind): it builds e2e.test of that cluster's version and loads the images e2e.test asks for");
+    expect(refusal({ PROBE_UPSTREAM_E2E: 'yes', PROBE_PROVIDER: 'existing' })).toBe("PROBE_UPSTREAM_E2E=yes: upstream's e2e cases run only on a cluster the suite brings up (--provider local or kind): it builds e2e.test of that cluster's version and loads the images e2e.test asks for");
+    expect(run(['--upstream-e2e', '--provider', 'kind']).config.upstreamE2e).toBe(true);
     expect(run(['--upstream-e2e']).config.upstreamE2e).toBe(true);
     expect(run(['--upstream-e2e']).flagEnv).toEqual({ PROBE_UPSTREAM_E2E: '1' });
   });

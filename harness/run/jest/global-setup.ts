@@ -75,7 +75,7 @@ export default async function globalSetup(): Promise<void> {
     const cluster = await provider.up(log);
     stage = 'images';
     const images = await buildDemoImages({ baseMode: config.imageBases, debianMirror: config.debianMirror, cacheDir: config.cacheDir, repoRoot: config.repoRoot, log });
-    // --upstream-e2e (local provider only; the option refuses the others): e2e.test, agnhost and upstream's test images
+    // --upstream-e2e (local and kind; the option refuses existing): e2e.test, agnhost and upstream's test images, loaded like the demo images
     if (config.upstreamE2e) images.push(...(await prepareUpstreamE2e(config, consoleLog('upstream-e2e'))));
     const loaded = await provider.loadImages(images, log);
     const kube = connect(cluster.kubeconfig);
