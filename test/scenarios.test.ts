@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { readConfig, repoRoot } from '../harness/run/config.js';
 import { connect } from '../harness/engine/k8s/client.js';
 import { abilitiesOf, clusterOfRun, type ClusterHandle } from '../harness/run/run-handle.js';
@@ -7,6 +7,8 @@ import { fileNodePathJournal } from '../harness/run/node-path-journal.js';
 import { consoleLog } from '../harness/common/log.js';
 import { nodeAccessFor } from '../harness/cluster/node-access.js';
 import { collectEvidence, writeResult } from '../harness/engine/report/evidence.js';
+import { expectedDuration, readMeasuredDurations, writeMeasuredDurations } from '../harness/engine/report/expected-durations.js';
+import { reportProgress, SCENARIO_SLOTS, ScenarioProgress } from '../harness/run/scenario-progress.js';
 import { loadScenario, type LoadedScenario } from '../harness/engine/scenario/load.js';
 import { scenarioDirsOf } from '../harness/engine/scenario/select.js';
 import { ClusterLock, disruptsCluster } from '../harness/engine/scenario/cluster-lock.js';
@@ -56,16 +58,50 @@ function tryLoad(dir: string): LoadedScenario | Error {
   }
 }
 
+/** Each scenario's expected seconds: measured when it last passed with this reports folder, else its declared timeout. */
+const measured = readMeasuredDurations(config.reportsDir);
+const expectedOf = (loaded: LoadedScenario) => expectedDuration(loaded.id, parseDuration(loaded.spec.timeout), measured);
+
 /**
- * Registration order is start order (test.concurrent, maxConcurrency slots): the scenarios with the longest
- * declared timeout first, so the longest ones do not start last and stretch the run (names break ties).
+ * Registration order is start order (test.concurrent, maxConcurrency slots): the longest expected first, so the
+ * longest ones do not start last and stretch the run; a scenario measured in an earlier run goes by that
+ * duration, a new one by its declared timeout (names break ties).
  */
 function longestFirst<T extends { dir: string; loaded: LoadedScenario | Error }>(entries: T[]): T[] {
-  const bound = (e: T) => (e.loaded instanceof Error ? Infinity : parseDuration(e.loaded.spec.timeout));
+  const bound = (e: T) => (e.loaded instanceof Error ? Infinity : expectedOf(e.loaded).seconds);
   return [...entries].sort((a, b) => bound(b) - bound(a) || a.dir.localeCompare(b.dir));
 }
 
-const scenarios = dirs.map((dir) => ({ dir, loaded: tryLoad(dir) }));
+const scenarios = longestFirst(dirs.map((dir) => ({ dir, loaded: tryLoad(dir) })));
+
+/** Done / running / waiting and the time left, for the runs that will start (maxConcurrency: jest.config.ts). */
+const runnable = 'setupError' in env ? [] : scenarios.flatMap(({ loaded }) => {
+  if (loaded instanceof Error || unmetNeeds(loaded.spec, abilitiesOf(env.cluster))) return [];
+  const expectedSeconds = expectedOf(loaded).seconds;
+  const mutations = config.mutations === 'off' ? [] : (loaded.spec.mutations ?? []).map((m) => ({ id: `${loaded.id} [mutation: ${m.name}]`, expectedSeconds }));
+  return [...mutations, ...(config.mutations === 'only' ? [] : [{ id: loaded.id, expectedSeconds }])];
+});
+const measuredCount = scenarios.filter(({ loaded }) => !(loaded instanceof Error) && expectedOf(loaded).source === 'measured').length;
+const progress = new ScenarioProgress(runnable, SCENARIO_SLOTS, measuredCount === scenarios.length ? 'durations measured in an earlier run' : measuredCount === 0 ? 'from declared timeouts: an upper bound' : `${measuredCount} of ${scenarios.length} durations measured in an earlier run, the others declared timeouts`);
+const stopReporting = runnable.length > 0 ? reportProgress(progress, { log: consoleLog('progress'), file: process.env.PROBE_PROGRESS_FILE }) : () => undefined;
+const passedSeconds: Record<string, number> = {};
+afterAll(() => {
+  stopReporting();
+  if (Object.keys(passedSeconds).length > 0) writeMeasuredDurations(config.reportsDir, passedSeconds);
+});
+
+/** Runs `fn` as one of the progress items (started when Jest starts it, done when it settles). */
+async function tracked<T>(id: string, fn: () => Promise<T>, passed: (r: T) => boolean): Promise<T> {
+  progress.start(id);
+  let ok = false;
+  try {
+    const r = await fn();
+    ok = passed(r);
+    return r;
+  } finally {
+    progress.finish(id, ok);
+  }
+}
 
 describe('scenarios', () => {
   test('the scenarios folder holds at least one scenario', () => {
@@ -80,7 +116,7 @@ describe('scenarios', () => {
     });
   }
 
-  for (const { dir, loaded } of longestFirst(scenarios)) {
+  for (const { dir, loaded } of scenarios) {
     if (loaded instanceof Error) {
       test(`${basename(dir)} (invalid scenario file)`, () => {
         throw loaded;
@@ -103,9 +139,10 @@ describe('scenarios', () => {
           `${loaded.id} [mutation: ${mutation.name}] must fail`,
           async () => {
             if ('setupError' in env) throw new Error('unreachable: no cluster');
-            const result = await withCluster(loaded.id, exclusive, () =>
-              runScenario(loaded, { ...onCluster(env.cluster), runId: env.runId, log: consoleLog(`${loaded.id} mutated`), mutation }),
-            );
+            const result = await tracked(`${loaded.id} [mutation: ${mutation.name}]`, () =>
+              withCluster(loaded.id, exclusive, () =>
+                runScenario(loaded, { ...onCluster(env.cluster), runId: env.runId, log: consoleLog(`${loaded.id} mutated`), mutation }),
+              ), (r) => !r.passed);
             const id = `${loaded.id}--mutation-${mutation.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
             writeResult(join(config.reportsDir, 'mutations'), { ...result, id });
             if (result.passed) throw new Error(`the scenario still passed with "${mutation.name}": it does not detect that change`);
@@ -119,15 +156,17 @@ describe('scenarios', () => {
       title,
       async () => {
         if ('setupError' in env) throw new Error('unreachable: no cluster');
-        const result = await withCluster(loaded.id, exclusive, () =>
-          runScenario(loaded, {
-            ...onCluster(env.cluster),
-            runId: env.runId,
-            log: consoleLog(loaded.id),
-            onFailure: (ctx, r) => collectEvidence(ctx, r, config.reportsDir, env.cluster.kubeletLogFiles),
-          }),
-        );
+        const result = await tracked(loaded.id, () =>
+          withCluster(loaded.id, exclusive, () =>
+            runScenario(loaded, {
+              ...onCluster(env.cluster),
+              runId: env.runId,
+              log: consoleLog(loaded.id),
+              onFailure: (ctx, r) => collectEvidence(ctx, r, config.reportsDir, env.cluster.kubeletLogFiles),
+            }),
+          ), (r) => r.passed);
         writeResult(config.reportsDir, result);
+        if (result.passed) passedSeconds[loaded.id] = Math.round(result.durationMs / 100) / 10;
         if (!result.passed) {
           throw new Error(`${result.error}\n  evidence: ${join(config.reportsDir, 'scenarios', loaded.id)}/`);
         }

@@ -40,7 +40,7 @@ async function run(ctx: ScenarioContext, step: NodeFileStep): Promise<StepOutcom
     } catch (e) {
       return { ok: 'exists' in want, seen: `no readable file (${(e as Error).message.split('\n')[0]})` };
     }
-    return { ok: 'content' in want && matches(want.content, content), seen: `content ${JSON.stringify(content.slice(0, 200))}` };
+    return { ok: 'content' in want && matches(want.content, content), seen: `content ${JSON.stringify(shownContent(content))}` };
   }, ctx.signal);
   const what = `file ${path} on node ${node}`;
   if (!outcome.ok) throw new Error(`${what}: ${outcome.seen}, want ${'content' in want ? describeMatcher(want.content) : 'no file'}`);
@@ -61,3 +61,9 @@ export const nodeFileStep = defineStep({
     return [`${at}.nodeFile.remove: removes ${removed} on the node when the scenario ends; only an absolute path naming this run's ${NAMESPACE} is removed (or set remove: false)`];
   },
 });
+
+/** The file as a failure shows it: whole up to 1000 characters, else its start and its end (where appended lines go). */
+export function shownContent(content: string): string {
+  if (content.length <= 1000) return content;
+  return `${content.slice(0, 300)} … (${content.length - 1000} characters left out) … ${content.slice(-700)}`;
+}

@@ -49,10 +49,14 @@ if (parsed.doctor) {
   const { doctor } = await importTs('../../cluster/preflight/doctor.ts');
   process.exit(await doctor(chosen));
 }
+// On a terminal, a live line under Jest's output says how far the scenarios are (live-line.mjs);
+// elsewhere (CI logs) they print a [progress] line every 30 s.
+const progressFile = process.stderr.isTTY && !process.env.CI ? join(parsed.config.reportsDir, 'progress.json') : undefined;
 const child = spawn(process.execPath, ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', jestBin, ...parsed.jestArgs], {
-  stdio: 'inherit',
-  env: { ...inheritedEnv, ...parsed.flagEnv, ...choiceEnv(chosen) },
+  stdio: progressFile ? ['inherit', 'pipe', 'pipe'] : 'inherit',
+  env: { ...inheritedEnv, ...parsed.flagEnv, ...choiceEnv(chosen), ...(progressFile ? { PROBE_PROGRESS_FILE: progressFile, FORCE_COLOR: '1' } : {}) },
 });
+if (progressFile) (await import('./live-line.mjs')).showLiveLine(child, progressFile);
 // Ctrl-C reaches Jest through the terminal's process group; the wrapper just waits for it.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 130 : 1)));
