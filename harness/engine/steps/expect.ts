@@ -91,7 +91,8 @@ async function run(ctx: ScenarioContext, spec: ExpectStep): Promise<StepOutcome>
   const seconds = Number(((elapsed.lo + elapsed.hi) / 2).toFixed(1));
   return {
     observed: `${held.observed} — ${elapsedText(elapsed)} after ${spec.since} (${clock}), within ${window}`,
-    measured: { seconds, min, max, uncertainty: Number(((elapsed.hi - elapsed.lo) / 2).toFixed(1)) },
+    // anchorMs / atMs: the reference and the measured moment on the scenario's timeline (ms), for the timeline picture.
+    measured: { seconds, min, max, uncertainty: Number(((elapsed.hi - elapsed.lo) / 2).toFixed(1)), anchorMs: Math.round((ref.lo + ref.hi) / 2), atMs: Math.round((happened.lo + happened.hi) / 2) },
     happened,
   };
 }

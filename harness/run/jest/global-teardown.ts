@@ -4,6 +4,7 @@ import { readConfig } from '../config.js';
 import { stopStartedDockerEngine } from '../../cluster/docker/engine.js';
 import { describeError } from '../../common/errors.js';
 import { writeClaimsReport } from '../../engine/report/claims.js';
+import { writeHtmlReport } from '../../engine/report/html-report.js';
 import { consoleLog } from '../../common/log.js';
 import { abilitiesOf } from '../run-handle.js';
 import { stopEverything } from './shutdown.js';
@@ -42,6 +43,7 @@ export default async function globalTeardown(): Promise<void> {
         ...(outcome && !outcome.ready ? { noCluster: outcome.failure.message.split('\n')[0]! } : !outcome ? { noCluster: 'setup did not finish' } : {}),
       });
       log(`claims report: ${file}`);
+      log(`report page: ${writeHtmlReport(state.config.reportsDir)}`);
     } catch (e) {
       log(`could not write the claims report: ${describeError(e)}`);
     }
