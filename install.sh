@@ -8,6 +8,7 @@
 #   ./install.sh --provider kind           kind provider: a Docker engine, Go (kind is built here) and
 #                                          debootstrap (the offline node image and image bases)
 #   ./install.sh --provider existing       a Docker engine (to build the demo images)
+#   (every provider: Chromium, which opens the report page headless)
 #   ./install.sh --dry-run [--provider P]  print found / missing / would install; change nothing
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -146,6 +147,8 @@ case "$provider" in
     check_docker_engine
     ;;
 esac
+# every provider: the run opens its report page (reports/index.html) in headless Chromium
+check_command chromium chromium
 
 # apt-get update happens only when something is to be installed (not in a dry run), so the
 # candidate check of a dry run reads whatever lists the machine has.

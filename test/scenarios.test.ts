@@ -1,8 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { readConfig, repoRoot } from '../harness/run/config.js';
 import { connect } from '../harness/engine/k8s/client.js';
-import { abilitiesOf, clusterOfRun, type ClusterHandle } from '../harness/run/run-handle.js';
+import { abilitiesOf, clusterOfRun, readRunHandle, type ClusterHandle } from '../harness/run/run-handle.js';
+import { writeReports } from '../harness/run/write-reports.js';
+import { seeReportPage } from '../harness/run/report-page-check.js';
+import type { ClaimRow } from '../harness/engine/report/claims.js';
+import { scenarioResultsOf } from '../harness/engine/report/html-report.js';
 import { fileNodePathJournal } from '../harness/run/node-path-journal.js';
 import { consoleLog } from '../harness/common/log.js';
 import { nodeAccessFor } from '../harness/cluster/node-access.js';
@@ -216,5 +221,22 @@ describe('scenarios', () => {
         E2E_KILL_AFTER_MS + 5 * 60_000,
       );
     }
+  }
+
+  // The report page as a person sees it: reports/index.html in headless Chromium, registered last (a plain test,
+  // so it runs once every scenario and upstream's e2e.test are done). Global teardown writes the page again.
+  if (!('setupError' in env) && config.mutations !== 'only') {
+    test('the report page shows this run (reports/index.html in headless Chromium)', async () => {
+      const { page, claims } = writeReports(config, readRunHandle(config.reportsDir)?.outcome);
+      const rows = (JSON.parse(readFileSync(claims.replace(/\.md$/, '.json'), 'utf8')) as { claims: ClaimRow[] }).claims;
+      const seen = await seeReportPage(page);
+      consoleLog('report')(`report page: ${page} (screenshot ${seen.screenshot})`);
+      const count = (o: ClaimRow['outcome']) => rows.filter((r) => r.outcome === o).length;
+      expect(seen.summary).toEqual({ passed: count('passed'), failed: count('failed'), notRun: count('not run'), scenarios: scenarioResultsOf(config.reportsDir, rows).length });
+      expect(seen.rowsShown).toBe(rows.length);
+      expect(seen.rowsShownWhenPassedOnly).toBe(count('passed'));
+      expect(seen.timelines).toBe(seen.summary.scenarios);
+      expect(seen.firstTimelineBox?.height ?? 0).toBeGreaterThan(50);
+    }, 120_000);
   }
 });

@@ -32,6 +32,7 @@ const BOOKWORM: Record<string, string> = {
   procps: '2:4.0.2-3',
   'util-linux': '2.38.1-5+deb12u3',
   'ca-certificates': '20230311',
+  chromium: '156.0.8078.114-1~deb12u1',
   nodejs: '18.19.0+dfsg-6~deb12u2',
   npm: '9.2.0~ds1-1',
   'golang-go': '2:1.19~1',
@@ -49,7 +50,7 @@ interface Machine {
   uid?: number;
 }
 
-const SIMPLE = ['containerd', 'runc', 'debootstrap', 'iptables', 'ip', 'ss', 'openssl', 'conntrack', 'ps', 'nsenter', 'dockerd', 'npm'];
+const SIMPLE = ['containerd', 'runc', 'debootstrap', 'iptables', 'ip', 'ss', 'openssl', 'conntrack', 'ps', 'nsenter', 'dockerd', 'npm', 'chromium'];
 
 function script(path: string, body: string): void {
   writeFileSync(path, `#!/bin/sh\n${body}\n`);
@@ -126,7 +127,7 @@ const GITHUB_RUNNER: Machine = {
 const BARE_DEBIAN: Machine = { commands: [] };
 /** A machine with everything in place. */
 const COMPLETE: Machine = {
-  commands: ['docker', 'dockerd', 'containerd', 'runc', 'go', 'node', 'npm', 'debootstrap', 'iptables', 'ip', 'ss', 'openssl', 'conntrack', 'ps', 'nsenter'],
+  commands: ['docker', 'dockerd', 'containerd', 'runc', 'go', 'node', 'npm', 'debootstrap', 'iptables', 'ip', 'ss', 'openssl', 'conntrack', 'ps', 'nsenter', 'chromium'],
   cni: true,
   caBundle: true,
 };
@@ -137,13 +138,13 @@ describe('install.sh --dry-run on simulated machines', () => {
     expect(r.status).toBe(0);
     expect(r.out).toMatch(/missing +dockerd .*would install docker\.io/);
     expect(r.out).toMatch(/found +docker +\S+\/docker/);
-    expect(r.wouldInstall).toEqual(['docker.io', 'containerd', 'runc', 'containernetworking-plugins', 'debootstrap', 'iptables', 'conntrack']);
+    expect(r.wouldInstall).toEqual(['docker.io', 'containerd', 'runc', 'containernetworking-plugins', 'debootstrap', 'iptables', 'conntrack', 'chromium']);
     expect(r.calls).toEqual([]);
   });
 
   it('the same machine for kind: docker.io, and debootstrap for the offline node image', () => {
     const r = install(NEW_MACHINE, '--dry-run', '--provider', 'kind');
-    expect(r.wouldInstall).toEqual(['docker.io', 'debootstrap']);
+    expect(r.wouldInstall).toEqual(['docker.io', 'debootstrap', 'chromium']);
     expect(r.calls).toEqual([]);
   });
 
@@ -151,14 +152,14 @@ describe('install.sh --dry-run on simulated machines', () => {
     const r = install(GITHUB_RUNNER, '--dry-run');
     expect(r.status).toBe(0);
     expect(r.out).toMatch(/found +dockerd/);
-    expect(r.wouldInstall).toEqual(['containernetworking-plugins', 'debootstrap', 'conntrack']);
+    expect(r.wouldInstall).toEqual(['containernetworking-plugins', 'debootstrap', 'conntrack', 'chromium']);
     expect(r.wouldInstall).not.toEqual(expect.arrayContaining(['docker.io']));
     expect(r.calls).toEqual([]);
   });
 
   it('a GitHub runner for kind: only debootstrap (used only where Docker Hub does not answer)', () => {
     const r = install(GITHUB_RUNNER, '--dry-run', '--provider', 'kind');
-    expect(r.wouldInstall).toEqual(['debootstrap']);
+    expect(r.wouldInstall).toEqual(['debootstrap', 'chromium']);
   });
 
   it('a bare Debian: everything, and one line each for what apt cannot give (Go 1.19, Node 18 are too old)', () => {
@@ -166,7 +167,7 @@ describe('install.sh --dry-run on simulated machines', () => {
     expect(r.status).toBe(0);
     expect(r.wouldInstall).toEqual([
       'docker.io', 'containerd', 'runc', 'containernetworking-plugins', 'debootstrap',
-      'iptables', 'iproute2', 'openssl', 'conntrack', 'procps', 'util-linux', 'ca-certificates',
+      'iptables', 'iproute2', 'openssl', 'conntrack', 'procps', 'util-linux', 'ca-certificates', 'chromium',
     ]);
     expect(r.out).toMatch(/missing +node +cannot install: .*nodejs >= 20 \(candidate: 18\)/);
     expect(r.out).toMatch(/missing +go +cannot install: .*golang-go >= 1\.24 \(candidate: 19\)/);
@@ -192,7 +193,7 @@ describe('install.sh for real (fake apt-get)', () => {
   it('on a new machine: apt-get update, then installs exactly the missing packages', () => {
     const r = install(NEW_MACHINE);
     expect(r.status).toBe(0);
-    expect(r.calls).toEqual(['apt-get update -qq', 'apt-get install -y -qq --no-install-recommends docker.io containerd runc containernetworking-plugins debootstrap iptables conntrack']);
+    expect(r.calls).toEqual(['apt-get update -qq', 'apt-get install -y -qq --no-install-recommends docker.io containerd runc containernetworking-plugins debootstrap iptables conntrack chromium']);
   });
 
   it('on a complete machine: no apt-get at all', () => {
@@ -206,7 +207,7 @@ describe('install.sh for real (fake apt-get)', () => {
     const r = install({ ...NEW_MACHINE, apt });
     expect(r.status).toBe(1);
     expect(r.out).toMatch(/cannot install debootstrap: no apt source offers it/);
-    expect(r.calls).toContain('apt-get install -y -qq --no-install-recommends docker.io containerd runc containernetworking-plugins iptables conntrack');
+    expect(r.calls).toContain('apt-get install -y -qq --no-install-recommends docker.io containerd runc containernetworking-plugins iptables conntrack chromium');
   });
 
   it('not root, with sudo: runs itself again through sudo, keeping PATH and the arguments', () => {
@@ -223,7 +224,7 @@ describe('install.sh for real (fake apt-get)', () => {
     expect(install({ ...COMPLETE, uid: 1000 }).status).toBe(0);
     const r = install({ ...NEW_MACHINE, uid: 1000 });
     expect(r.status).toBe(1);
-    expect(r.out).toContain('run as root to install docker.io containerd runc containernetworking-plugins debootstrap iptables conntrack (sudo is not installed)');
+    expect(r.out).toContain('run as root to install docker.io containerd runc containernetworking-plugins debootstrap iptables conntrack chromium (sudo is not installed)');
     expect(r.calls).toEqual([]);
   });
 });

@@ -68,6 +68,7 @@ describe('runPreflight', () => {
       expect.stringContaining('the Go toolchain (go >= 1.24)'),
       expect.stringContaining('only root can start one'),
       'the offline base images are built with debootstrap, which needs root',
+      'no Chromium to open the report page (reports/index.html) with',
     ]);
     expect(report.notes).toContain('ports not checked: ss (apt package iproute2) is not installed');
     const text = formatPreflight(report);
@@ -93,8 +94,8 @@ describe('runPreflight', () => {
     const { m, options } = bareMachine(0);
     const report = await runPreflight(await config(m, 'kind', { PROBE_NODES: '2' }), options);
     expect(report.lines[0]).toEqual({ name: 'kind options', ok: true, detail: expect.stringMatching(/^2 node\(s\), kindest\/node:/) });
-    expect(report.problems.map((p) => p.fix)).toEqual(['./install.sh --provider kind (installs apt package docker.io)', expect.stringContaining('./install.sh --provider kind')]);
-    expect(formatPreflight(report).split('\n')[0]).toBe('preflight (kind provider): 2 problems');
+    expect(report.problems.map((p) => p.fix)).toEqual(['./install.sh --provider kind (installs apt package docker.io)', expect.stringContaining('./install.sh --provider kind'), './install.sh --provider kind (installs apt package chromium)']);
+    expect(formatPreflight(report).split('\n')[0]).toBe('preflight (kind provider): 3 problems');
   });
 
   it('kind without Docker Hub (auto: the built node image): Go and the debootstrap base are checked too', async () => {
@@ -179,7 +180,8 @@ describe('npm test -- --doctor', () => {
     expect(r.stdout).toContain('doctor: what the existing provider needs');
     expect(r.stdout).toMatch(/\n {2}missing {2}kubeconfig +no kubeconfig found/);
     expect(r.stdout).toMatch(/\n {2}ok {7}docker CLI +/);
-    expect(r.stdout).toContain('preflight (existing provider): 2 problems');
+    expect(r.stdout).toContain('preflight (existing provider): 3 problems');
+    expect(r.stdout).toContain('  - no Chromium to open the report page (reports/index.html) with\n    fix: ./install.sh --provider existing (installs apt package chromium)');
   }, 60_000);
 
   it('exits 0 when nothing is missing', async () => {
@@ -201,6 +203,7 @@ describe('npm test -- --doctor', () => {
         'current-context': 'kind-probe',
       }),
     );
+    m.commands('chromium');
     const r = await doctor(['--provider=existing', '--allow-context', 'kind-probe'], { PATH: m.bin, KUBECONFIG: kubeconfig, PROBE_CACHE_DIR: m.dir('cache'), PROBE_IMAGE_BASES: 'official' });
     expect(r.stdout).toContain('preflight (existing provider): no problems');
     expect(r.stdout).not.toContain('missing');

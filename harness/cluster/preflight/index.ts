@@ -6,7 +6,8 @@
 import type { ChosenConfig } from '../registry-choice.js';
 import { PreflightError } from '../../common/errors.js';
 import type { Log } from '../../common/log.js';
-import type { CheckResult } from './check.js';
+import { combine, type CheckResult } from './check.js';
+import { checkReportBrowser } from './report-browser.js';
 import { checkExistingProvider } from './existing-checks.js';
 import { checkKindProvider } from './kind-checks.js';
 import { checkLocalProvider } from './local-checks.js';
@@ -30,6 +31,8 @@ export async function runPreflight(config: ChosenConfig, machine: MachineOptions
       result = await checkExistingProvider(config, machine);
       break;
   }
+  // Every provider: the run opens its report page in headless Chromium.
+  result = combine(result, checkReportBrowser(config.provider, machine.env ?? process.env));
   return { provider: config.provider, ...result };
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClaimRow } from './claims.js';
 import type { ScenarioResult } from '../scenario/runner.js';
@@ -22,10 +22,10 @@ interface ClaimsFile {
   claims: ClaimRow[];
 }
 
-function readResults(reportsDir: string): ScenarioResult[] {
+/** The result.json of each scenario the claims come from (this run's selection), in name order. */
+export function scenarioResultsOf(reportsDir: string, rows: readonly ClaimRow[]): ScenarioResult[] {
   const dir = join(reportsDir, 'scenarios');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
+  return [...new Set(rows.map((r) => r.scenario))]
     .filter((id) => existsSync(join(dir, id, 'result.json')))
     .sort()
     .map((id) => JSON.parse(readFileSync(join(dir, id, 'result.json'), 'utf8')) as ScenarioResult);
@@ -107,6 +107,6 @@ ${timelines}
 export function writeHtmlReport(reportsDir: string): string {
   const claims = JSON.parse(readFileSync(join(reportsDir, 'claims.json'), 'utf8')) as ClaimsFile;
   const file = join(reportsDir, HTML_REPORT);
-  writeFileSync(file, renderHtmlReport(claims, readResults(reportsDir)));
+  writeFileSync(file, renderHtmlReport(claims, scenarioResultsOf(reportsDir, claims.claims)));
   return file;
 }

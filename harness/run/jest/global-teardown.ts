@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import { readConfig } from '../config.js';
 import { stopStartedDockerEngine } from '../../cluster/docker/engine.js';
 import { describeError } from '../../common/errors.js';
-import { writeClaimsReport } from '../../engine/report/claims.js';
-import { writeHtmlReport } from '../../engine/report/html-report.js';
+import { writeReports } from '../write-reports.js';
 import { consoleLog } from '../../common/log.js';
-import { abilitiesOf } from '../run-handle.js';
 import { stopEverything } from './shutdown.js';
 import { signalRecordedE2e } from '../../upstream/e2e-pid-file.js';
 
@@ -33,17 +31,9 @@ export default async function globalTeardown(): Promise<void> {
   const cluster = outcome?.ready ? outcome.cluster : undefined;
   if (state) {
     try {
-      const file = writeClaimsReport(state.config.repoRoot, state.config.reportsDir, {
-        kubernetesVersion: cluster?.kubernetesVersion ?? 'unknown',
-        provider: cluster?.provider ?? state.config.provider,
-        ...(cluster?.runtime ? { runtime: cluster.runtime } : {}),
-        ...(cluster?.nodeImage ? { nodeImage: cluster.nodeImage } : {}),
-        ...(state.config.scenarios ? { selected: state.config.scenarios } : {}),
-        ...(cluster ? { cluster: abilitiesOf(cluster) } : {}),
-        ...(outcome && !outcome.ready ? { noCluster: outcome.failure.message.split('\n')[0]! } : !outcome ? { noCluster: 'setup did not finish' } : {}),
-      });
-      log(`claims report: ${file}`);
-      log(`report page: ${writeHtmlReport(state.config.reportsDir)}`);
+      const written = writeReports(state.config, outcome);
+      log(`claims report: ${written.claims}`);
+      log(`report page: ${written.page}`);
     } catch (e) {
       log(`could not write the claims report: ${describeError(e)}`);
     }
