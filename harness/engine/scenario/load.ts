@@ -63,7 +63,12 @@ function rawStepProblems(raw: unknown): [string, string][] {
     if (!Array.isArray(steps)) continue;
     steps.forEach((step, i) => {
       if (!isObject(step)) return;
-      for (const definition of STEP_DEFINITIONS) if (definition.key in step) out.push(...(definition.checkRaw?.(step, `${where}[${i}]`) ?? []));
+      const kinds = STEP_DEFINITIONS.filter((definition) => definition.key in step);
+      if (kinds.length === 0) {
+        const keys = Object.keys(step).filter((k) => !['name', 'claim', 'within', 'since', 'between', 'for'].includes(k));
+        out.push([`${where}[${i}]`, `not a step kind: ${keys.length ? keys.join(', ') : '(no key)'} (a step is one of ${STEP_DEFINITIONS.map((d) => d.key).join(', ')}; docs/scenario-format.md#steps)`]);
+      }
+      for (const definition of kinds) out.push(...(definition.checkRaw?.(step, `${where}[${i}]`) ?? []));
     });
   }
   return out;
