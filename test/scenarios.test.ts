@@ -18,7 +18,8 @@ import { loadScenario, type LoadedScenario } from '../harness/engine/scenario/lo
 import { scenarioDirsOf } from '../harness/engine/scenario/select.js';
 import { ClusterLock, disruptsCluster } from '../harness/engine/scenario/cluster-lock.js';
 import { unmetNeeds } from '../harness/engine/scenario/needs.js';
-import { runScenario } from '../harness/engine/scenario/runner.js';
+import { runScenario, type ScenarioResult } from '../harness/engine/scenario/runner.js';
+import { writeRepeatReport } from '../harness/engine/report/repeat-report.js';
 import { parseDuration } from '../harness/engine/scenario/time-expr.js';
 import { upstreamCatalogue, UPSTREAM_CASES_FILE } from '../harness/engine/scenario/upstream-cases.js';
 import { kubectlFor, upstreamE2eBinaryPaths, upstreamE2eVersion } from '../harness/upstream/e2e-binaries.js';
@@ -84,15 +85,19 @@ const runnable = 'setupError' in env ? [] : scenarios.flatMap(({ loaded }) => {
   if (loaded instanceof Error || unmetNeeds(loaded.spec, abilitiesOf(env.cluster))) return [];
   const expectedSeconds = expectedOf(loaded).seconds;
   const mutations = config.mutations === 'off' ? [] : (loaded.spec.mutations ?? []).map((m) => ({ id: `${loaded.id} [mutation: ${m.name}]`, expectedSeconds }));
-  return [...mutations, ...(config.mutations === 'only' ? [] : [{ id: loaded.id, expectedSeconds }])];
+  const runs = config.mutations === 'only' ? [] : Array.from({ length: config.repeat }, (_, i) => ({ id: i === 0 ? loaded.id : `${loaded.id}~${i + 1}`, expectedSeconds }));
+  return [...mutations, ...runs];
 });
 const measuredCount = scenarios.filter(({ loaded }) => !(loaded instanceof Error) && expectedOf(loaded).source === 'measured').length;
 const progress = new ScenarioProgress(runnable, SCENARIO_SLOTS, measuredCount === scenarios.length ? 'durations measured in an earlier run' : measuredCount === 0 ? 'from declared timeouts: an upper bound' : `${measuredCount} of ${scenarios.length} durations measured in an earlier run, the others declared timeouts`);
 const stopReporting = runnable.length > 0 ? reportProgress(progress, { log: consoleLog('progress'), file: process.env.PROBE_PROGRESS_FILE }) : () => undefined;
 const passedSeconds: Record<string, number> = {};
+/** Every run's result per scenario, for --repeat's report. */
+const repeated = new Map<string, ScenarioResult[]>();
 afterAll(() => {
   stopReporting();
   if (Object.keys(passedSeconds).length > 0) writeMeasuredDurations(config.reportsDir, passedSeconds);
+  if (config.repeat > 1 && repeated.size > 0) consoleLog('repeat')(`passes and timing spread: ${writeRepeatReport(config.reportsDir, config.repeat, repeated)}`);
 });
 
 /** Runs `fn` as one of the progress items (started when Jest starts it, done when it settles). */
@@ -157,27 +162,32 @@ describe('scenarios', () => {
       }
     }
     if (config.mutations === 'only') continue;
-    test.concurrent(
-      title,
-      async () => {
-        if ('setupError' in env) throw new Error('unreachable: no cluster');
-        const result = await tracked(loaded.id, () =>
-          withCluster(loaded.id, exclusive, () =>
-            runScenario(loaded, {
-              ...onCluster(env.cluster),
-              runId: env.runId,
-              log: consoleLog(loaded.id),
-              onFailure: (ctx, r) => collectEvidence(ctx, r, config.reportsDir, env.cluster.kubeletLogFiles),
-            }),
-          ), (r) => r.passed);
-        writeResult(config.reportsDir, result);
-        if (result.passed) passedSeconds[loaded.id] = Math.round(result.durationMs / 100) / 10;
-        if (!result.passed) {
-          throw new Error(`${result.error}\n  evidence: ${join(config.reportsDir, 'scenarios', loaded.id)}/`);
-        }
-      },
-      timeoutMs,
-    );
+    // --repeat N: N runs, each in its own namespace and report folder (<id>, <id>~2, ...).
+    for (let run = 1; run <= config.repeat; run++) {
+      const one = run === 1 ? loaded : { ...loaded, id: `${loaded.id}~${run}` };
+      test.concurrent(
+        config.repeat > 1 ? `${title} (run ${run} of ${config.repeat})` : title,
+        async () => {
+          if ('setupError' in env) throw new Error('unreachable: no cluster');
+          const result = await tracked(one.id, () =>
+            withCluster(one.id, exclusive, () =>
+              runScenario(one, {
+                ...onCluster(env.cluster),
+                runId: env.runId,
+                log: consoleLog(one.id),
+                onFailure: (ctx, r) => collectEvidence(ctx, r, config.reportsDir, env.cluster.kubeletLogFiles),
+              }),
+            ), (r) => r.passed);
+          writeResult(config.reportsDir, result);
+          repeated.set(loaded.id, [...(repeated.get(loaded.id) ?? []), result]);
+          if (result.passed && run === 1) passedSeconds[loaded.id] = Math.round(result.durationMs / 100) / 10;
+          if (!result.passed) {
+            throw new Error(`${result.error}\n  evidence: ${join(config.reportsDir, 'scenarios', one.id)}/`);
+          }
+        },
+        timeoutMs,
+      );
+    }
   }
 
   // --upstream-e2e: upstream's own e2e.test on the same cluster, registered last (a plain test, so

@@ -24,6 +24,8 @@ export interface RunOptions {
   mutations: (typeof MUTATION_MODES)[number];
   /** Scenario folders (or their prefixes up to a dash) to run; unset: all. */
   scenarios: string[] | undefined;
+  /** How many times each scenario runs (own namespaces, side by side); 1: once. */
+  repeat: number;
   /** Also run upstream's own probe and hook e2e cases (e2e.test) on the cluster (local provider only). */
   upstreamE2e: boolean;
   /** auto: chosen for this machine before the preflight (harness/cluster/registry-choice.ts). */
@@ -124,6 +126,18 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
     providers: PROVIDERS,
     help: 'leave the cluster running afterwards',
     doc: 'leave the cluster (and a Docker engine the run started) running after the run and on Ctrl-C; the kubeconfig path is printed. Without it, the run stops the cluster, and stops dockerd if it started it. (`existing`: nothing to keep; the cluster is never touched.)',
+  },
+  repeat: {
+    flag: '--repeat',
+    env: 'PROBE_REPEAT',
+    value: 'N',
+    schema: wholeNumber(1, 50),
+    use: 'use a whole number from 1 to 50',
+    default: () => 1,
+    defaultText: '`1`',
+    providers: PROVIDERS,
+    help: 'run each scenario N times, and report passes and timing spread (reports/repeat.md)',
+    doc: 'run each selected scenario N times (each run in its own namespace, up to 8 at once) and write `reports/repeat.{md,json}`: per scenario the passes out of N, and per timed step the measured moments (min, median, max) against its window, flagged "at risk" when one comes within 10 % of the window\'s width of an edge. Mutations still run once. The claims report shows the first run of each.',
   },
   mutations: {
     flag: '--mutations',

@@ -1,0 +1,81 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ScenarioResult } from '../scenario/runner.js';
+
+/**
+ * `--repeat N`: how each scenario did over its N runs: passes out of N, and for every timed step
+ * the measured moments (min, median, max) against its window. A step is "at risk" when a moment
+ * came within AT_RISK_SHARE of the window's width of either edge: it passes today and may not
+ * tomorrow, so its window or the engine needs a look (never a wider window until it passes).
+ */
+export const AT_RISK_SHARE = 0.1;
+
+export interface TimedStepSpread {
+  step: string;
+  window: [number, number];
+  values: number[];
+  min: number;
+  median: number;
+  max: number;
+  atRisk: boolean;
+}
+
+export interface ScenarioSpread {
+  id: string;
+  runs: number;
+  passes: number;
+  /** First line of each failure. */
+  failures: string[];
+  steps: TimedStepSpread[];
+}
+
+const median = (sorted: number[]) => (sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2);
+
+export function spreadOf(id: string, results: readonly ScenarioResult[]): ScenarioSpread {
+  const byStep = new Map<string, { window: [number, number]; values: number[] }>();
+  for (const r of results) {
+    for (const s of r.steps) {
+      const m = s.measured;
+      if (!m || m.seconds === undefined || m.min === undefined || m.max === undefined) continue;
+      const key = s.name ?? `${s.kind} #${s.index + 1}`;
+      const entry = byStep.get(key) ?? byStep.set(key, { window: [m.min, m.max], values: [] }).get(key)!;
+      entry.values.push(m.seconds);
+    }
+  }
+  const steps = [...byStep].map(([step, { window, values }]): TimedStepSpread => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const margin = (window[1] - window[0]) * AT_RISK_SHARE;
+    return { step, window, values, min: sorted[0]!, median: Number(median(sorted).toFixed(1)), max: sorted.at(-1)!, atRisk: sorted[0]! < window[0] + margin || sorted.at(-1)! > window[1] - margin };
+  });
+  return { id, runs: results.length, passes: results.filter((r) => r.passed).length, failures: results.filter((r) => !r.passed).map((r) => (r.error ?? 'failed').split('\n')[0]!), steps };
+}
+
+export function repeatMarkdown(repeat: number, spreads: readonly ScenarioSpread[]): string {
+  const rows = spreads.flatMap((s) => {
+    const head = `| ${s.id} | ${s.passes} of ${s.runs} |`;
+    if (s.steps.length === 0) return [`${head} | (no timed step) | | |`];
+    return s.steps.map((t, i) => `${i === 0 ? head : '| | |'} ${t.step} | [${t.window[0]}s, ${t.window[1]}s] | ${t.min}s / ${t.median}s / ${t.max}s | ${t.atRisk ? '**at risk**' : ''} |`);
+  });
+  const risky = spreads.flatMap((s) => s.steps.filter((t) => t.atRisk).map((t) => `${s.id} ${t.step}`));
+  const failures = spreads.flatMap((s) => s.failures.map((f) => `- ${s.id}: ${f}`));
+  return [
+    `# Repeated runs (--repeat ${repeat})`,
+    '',
+    `${spreads.filter((s) => s.passes === s.runs).length} of ${spreads.length} scenarios passed every run; ${risky.length} timed step(s) at risk (a moment within ${AT_RISK_SHARE * 100} % of the window's width of an edge)${risky.length ? `: ${risky.join(', ')}` : ''}.`,
+    '',
+    '| scenario | passed | timed step | window | measured min / median / max | |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    ...(failures.length ? ['', '## Failures', '', ...failures] : []),
+    '',
+  ].join('\n');
+}
+
+/** Writes reports/repeat.{md,json}; returns the Markdown file. */
+export function writeRepeatReport(reportsDir: string, repeat: number, results: ReadonlyMap<string, readonly ScenarioResult[]>): string {
+  const spreads = [...results].sort(([a], [b]) => a.localeCompare(b)).map(([id, rs]) => spreadOf(id, rs));
+  writeFileSync(join(reportsDir, 'repeat.json'), `${JSON.stringify({ repeat, atRiskShare: AT_RISK_SHARE, scenarios: spreads }, null, 2)}\n`);
+  const file = join(reportsDir, 'repeat.md');
+  writeFileSync(file, repeatMarkdown(repeat, spreads));
+  return file;
+}

@@ -1,0 +1,35 @@
+import { describe, expect, test } from '@jest/globals';
+import { repeatMarkdown, spreadOf } from '../../harness/engine/report/repeat-report.js';
+import type { ScenarioResult } from '../../harness/engine/scenario/runner.js';
+
+const run = (passed: boolean, seconds: number[], error?: string): ScenarioResult => ({
+  id: 'X-1',
+  title: 't',
+  namespace: 'ns',
+  passed,
+  durationMs: 1000,
+  timeline: [],
+  ...(error ? { error } : {}),
+  steps: seconds.map((s, i) => ({ index: i + 1, kind: 'expect', ...(i === 0 ? { name: 'killed' } : {}), claim: 'X-1', ok: true, startedAt: 0, endedAt: 1, observed: '', measured: { seconds: s, min: 10, max: 20, uncertainty: 0.5 } })),
+});
+
+describe('--repeat: passes and the spread of each timed step', () => {
+  test('min, median and max per step against its window; passes out of runs; failures named', () => {
+    const spread = spreadOf('X-1', [run(true, [12, 15]), run(true, [14, 15]), run(false, [13], 'step 3 failed: not true within 5s\nmore')]);
+    expect(spread).toMatchObject({ id: 'X-1', runs: 3, passes: 2, failures: ['step 3 failed: not true within 5s'] });
+    expect(spread.steps).toEqual([
+      { step: 'killed', window: [10, 20], values: [12, 14, 13], min: 12, median: 13, max: 14, atRisk: false },
+      { step: 'expect #3', window: [10, 20], values: [15, 15], min: 15, median: 15, max: 15, atRisk: false },
+    ]);
+  });
+  test('a moment within 10 % of the window width of an edge is at risk, at either edge', () => {
+    expect(spreadOf('X-1', [run(true, [10.9])]).steps[0]!.atRisk).toBe(true);
+    expect(spreadOf('X-1', [run(true, [19.2])]).steps[0]!.atRisk).toBe(true);
+    expect(spreadOf('X-1', [run(true, [11.1])]).steps[0]!.atRisk).toBe(false);
+  });
+  test('the page: one line per timed step, at-risk steps named at the top', () => {
+    const md = repeatMarkdown(2, [spreadOf('X-1', [run(true, [10.5]), run(true, [12])])]);
+    expect(md).toContain('1 of 1 scenarios passed every run; 1 timed step(s) at risk');
+    expect(md).toContain('| X-1 | 2 of 2 | killed | [10s, 20s] | 10.5s / 11.3s / 12s | **at risk** |');
+  });
+});
