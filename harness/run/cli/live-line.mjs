@@ -36,7 +36,7 @@ export function readLiveLine(file, now = Date.now()) {
 /** Passes the child's piped stdout/stderr through and keeps the live line below them until it exits. */
 export function showLiveLine(child, file, term = process.stderr) {
   let live = '';
-  const width = () => Math.max(20, (term.columns ?? 120) - 1);
+  const width = () => Math.max(20, (term.columns || 120) - 1);
   const clear = () => live && term.write('\r\x1b[K');
   const draw = () => live && term.write(live.length > width() ? `${live.slice(0, width() - 1)}…` : live);
   const pass = (target) => (text) => {
