@@ -36,7 +36,10 @@ export async function makeChoices(config: RunConfig, probe: ReachabilityProbe = 
     choices.push({ option: '--image-bases', value: imageBases, why: hub.reachable ? `Docker Hub answers (${hub.detail})` : `Docker Hub is not reachable (${hub.detail}): built from Debian with debootstrap` });
   }
   let kindNodeImage = config.kindNodeImage;
-  if (config.provider === 'kind' && kindNodeImage === AUTO) {
+  if (config.provider === 'kind' && kindNodeImage === AUTO && config.kubernetes !== undefined) {
+    kindNodeImage = BUILT_NODE_IMAGE;
+    choices.push({ option: '--kind-node-image', value: kindNodeImage, why: `--kubernetes ${config.kubernetes}: the suite's own node image of that release` });
+  } else if (config.provider === 'kind' && kindNodeImage === AUTO) {
     const hub = await probe();
     kindNodeImage = hub.reachable ? DEFAULT_NODE_IMAGE : BUILT_NODE_IMAGE;
     choices.push({

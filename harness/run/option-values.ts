@@ -35,6 +35,9 @@ export const pathList = text.transform((s) => s.split(delimiter).filter((f) => f
 /** A,B,C: trimmed, non-empty names without spaces; an empty value counts as unset. */
 export const idList = text.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)).min(1));
 
+/** A Kubernetes minor or release: 1.36, 1.36.3, v1.36.3. */
+export const kubernetesVersion = z.string().trim().regex(/^v?\d+\.\d+(\.\d+)?$/);
+
 export const imageReference = z.string().trim().regex(/^[^\s-]\S*$/);
 
 /** host[:port] then optional lower-case path components: localhost:5000, ghcr.io/me, 10.0.0.5:5000/team. */

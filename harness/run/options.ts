@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { AUTO, BUILT_NODE_IMAGE } from '../cluster/kind/kind-options.js';
 import { DEFAULT_NODE_IMAGE, KIND_VERSION } from '../cluster/kind/kind-version.js';
-import { archiveUri, choice, idList, nodeAccessJson, directory, imageReference, pathList, registryPrefix, text, trimmedText, wholeNumber, yesNo } from './option-values.js';
+import { archiveUri, choice, idList, nodeAccessJson, directory, imageReference, kubernetesVersion, pathList, registryPrefix, text, trimmedText, wholeNumber, yesNo } from './option-values.js';
 import { repoRoot } from './repo-root.js';
+import { buildableReleases, pinnedRelease, resolveRelease } from '../cluster/releases.js';
+import { SetupError } from '../common/errors.js';
 
 /** Every option of a run: the one table the CLI, readConfig, --help and docs/options.md use. */
 export const PROVIDERS = ['local', 'kind', 'existing'] as const;
@@ -19,6 +21,8 @@ export const MAX_NODES = { kind: 10, local: 4 } as const;
 export interface RunOptions {
   provider: ProviderName;
   nodes: number;
+  /** The Kubernetes minor or release to build (--kubernetes); unset: the pinned one (harness/cluster/releases.ts). */
+  kubernetes: string | undefined;
   keepCluster: boolean;
   /** off: scenarios as written; only: just their mutations (each must fail); also: both. */
   mutations: (typeof MUTATION_MODES)[number];
@@ -82,6 +86,13 @@ export interface Option<T> {
 }
 
 const home = (env: NodeJS.ProcessEnv) => env.HOME || homedir();
+/** The releases this checkout builds, the pinned (default) one marked. */
+function releasesText(): string {
+  const pinned = pinnedRelease(repoRoot());
+  return buildableReleases(repoRoot())
+    .map((v) => (v === pinned ? `${v.slice(1)} (default)` : v.slice(1)))
+    .join(', ');
+}
 const NO_CONTROL = 'without control characters';
 const YES_NO = 'use 1, true or yes (or 0, false, no)';
 
@@ -115,6 +126,27 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
     refuse: (nodes, provider) => (provider === 'local' && nodes > MAX_NODES.local ? `use a whole number from 1 to ${MAX_NODES.local} with the local provider, or --provider kind` : undefined),
     help: `node count (kind: 1 to ${MAX_NODES.kind}, local: 1 to ${MAX_NODES.local})`,
     doc: `kind: node count (1 control plane + N-1 workers, up to ${MAX_NODES.kind}); local: 1 to ${MAX_NODES.local} nodes on this machine (2 tested; [local-cluster.md](local-cluster.md#two-nodes)). Scenarios that need more nodes than the cluster has are reported "not run".`,
+  },
+  kubernetes: {
+    flag: '--kubernetes',
+    env: 'PROBE_KUBERNETES',
+    value: 'MINOR|VERSION',
+    schema: kubernetesVersion,
+    use: 'use a Kubernetes minor or release, e.g. 1.36 or 1.36.3',
+    default: () => undefined,
+    defaultText: 'the pinned release',
+    providers: ['local', 'kind'],
+    refuse: (asked, provider) => {
+      if (provider === 'existing') return 'an existing cluster runs the version it runs: leave --kubernetes out (the report says which version it is)';
+      try {
+        resolveRelease(repoRoot(), asked);
+        return undefined;
+      } catch (err) {
+        return err instanceof SetupError ? `${err.cause_}; ${err.fix}` : String(err);
+      }
+    },
+    help: `the Kubernetes to build and run: a minor (newest release of it) or a release (${releasesText()})`,
+    doc: `the Kubernetes release the local provider builds and runs (kind: of the suite's own node image, \`--kind-node-image built\`): a minor such as \`1.36\` (the newest release of it this checkout pins) or a release such as \`1.36.3\`. This checkout builds ${releasesText()}; the default is the pinned one. Each release is built once and cached ([kubernetes-versions.md](kubernetes-versions.md)).`,
   },
   keepCluster: {
     flag: '--keep-cluster',

@@ -1,6 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { OPTION_KEYS, OPTIONS, type DefaultContext, type Option, type OptionKey, type RunConfig, type RunOptions } from './options.js';
 import { repoRoot } from './repo-root.js';
+import { AUTO, BUILT_NODE_IMAGE } from '../cluster/kind/kind-options.js';
+import { pinnedRelease, resolveRelease } from '../cluster/releases.js';
 
 /** A value as the user gave it, and where: a flag (`--nodes`) or a variable (`PROBE_NODES`). */
 interface Given {
@@ -63,7 +65,24 @@ export function resolveConfig(given: GivenValues, env: NodeJS.ProcessEnv): Confi
   }
   const config = { ...(options as unknown as RunOptions), repoRoot: repoRoot() };
   if (config.imageRegistry !== undefined && config.imagesPreloaded) return { error: bothGiven(given, 'imageRegistry', 'imagesPreloaded') };
+  const versionClash = kubernetesClash(config, given);
+  if (versionClash) return { error: versionClash };
   return { config };
+}
+
+/** --kubernetes with options that run a version of their own: a named kind node image, upstream's e2e.test (built of the pinned release). */
+function kubernetesClash(config: RunConfig, given: GivenValues): string | undefined {
+  if (config.kubernetes === undefined) return undefined;
+  const flag = given.kubernetes?.source ?? OPTIONS.kubernetes.flag!;
+  if (config.provider === 'kind' && config.kindNodeImage !== AUTO && config.kindNodeImage !== BUILT_NODE_IMAGE) {
+    return `${flag} ${config.kubernetes} and --kind-node-image ${config.kindNodeImage}: a named node image runs its own version; leave one out (--kubernetes builds the suite's own node image of that release)`;
+  }
+  const release = resolveRelease(config.repoRoot, config.kubernetes);
+  const pinned = pinnedRelease(config.repoRoot);
+  if (config.upstreamE2e && release !== pinned) {
+    return `${flag} ${config.kubernetes} and --upstream-e2e: upstream's e2e.test is built of ${pinned.slice(1)} only (harness/upstream/gobuild/e2e/go.mod); leave --kubernetes out for --upstream-e2e`;
+  }
+  return undefined;
 }
 
 /** The run's options from PROBE_* variables (and KUBECONFIG) alone, as Jest's processes read them. */

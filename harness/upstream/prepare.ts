@@ -1,6 +1,7 @@
 import type { ChosenConfig } from '../cluster/registry-choice.js';
 import type { Log } from '../common/log.js';
-import { goBuild, pauseBuild, pinnedKubernetesVersion } from '../cluster/local/binaries.js';
+import { goBuild, pauseBuild } from '../cluster/local/binaries.js';
+import { pinnedRelease } from '../cluster/releases.js';
 import { ensureUpstreamE2eBinaries, upstreamE2eOutDir } from './e2e-binaries.js';
 import { ensureUpstreamImages } from './upstream-images.js';
 
@@ -12,7 +13,7 @@ import { ensureUpstreamImages } from './upstream-images.js';
  */
 export async function prepareUpstreamE2e(config: ChosenConfig, log: Log): Promise<string[]> {
   const binaries = await ensureUpstreamE2eBinaries(config, log);
-  const cluster = pinnedKubernetesVersion(config.repoRoot);
+  const cluster = pinnedRelease(config.repoRoot);
   if (binaries.version !== cluster) {
     throw new Error(`e2e.test is built from Kubernetes ${binaries.version} (harness/upstream/gobuild/e2e/go.mod) but the local cluster from ${cluster} (harness/cluster/local/gobuild/kube/go.mod): make the require lines equal`);
   }

@@ -5,19 +5,17 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import YAML from 'yaml';
 import { SetupError } from '../../harness/common/errors.js';
 import { needsCgroupV1Patch } from '../../harness/cluster/kind/kind-config.js';
-import { checkRequestedVersion, nodeImageGoBuilds } from '../../harness/cluster/kind/node-image.js';
+import { nodeImageGoBuilds } from '../../harness/cluster/kind/node-image.js';
 import {
   componentRef,
   isSuiteNodeImage,
   nodeImageDir,
   nodeImageKey,
   nodeImageRef,
-  normalizeKubernetesVersion,
   planComponents,
   preloadList,
 } from '../../harness/cluster/kind/node-image-recipe.js';
-import { pinnedKubernetesVersion } from '../../harness/cluster/local/binaries.js';
-import { extraReleases } from '../../harness/cluster/releases.js';
+import { checkRequestedVersion, extraReleases, normalizeKubernetesVersion, pinnedRelease } from '../../harness/cluster/releases.js';
 import { repoRoot } from '../../harness/run/config.js';
 
 // what `kubeadm config images list --kubernetes-version v1.35.4` prints (cmd/kubeadm/app/constants:
@@ -69,7 +67,7 @@ describe('the kind node image recipe', () => {
 
   it('pins etcd and CoreDNS at what kubeadm of the pinned release expects', () => {
     const builds = nodeImageGoBuilds({ cacheDir: '/cache', repoRoot: repoRoot() });
-    expect(pinnedKubernetesVersion(repoRoot())).toBe('v1.35.4');
+    expect(pinnedRelease(repoRoot())).toBe('v1.35.4');
     expect(builds.etcd.outDir).toBe('/cache/kind-node/bin/etcd-v3.6.6');
     expect(builds.coredns.outDir).toBe('/cache/kind-node/bin/coredns-v1.13.1');
     expect(builds.crictl.pkg).toBe('sigs.k8s.io/cri-tools/cmd/crictl');
@@ -87,7 +85,7 @@ describe('the kind node image recipe', () => {
     expect(needsCgroupV1Patch({ cgroupV1: true, nodeImage: ref })).toBe(true);
   });
 
-  it('takes 1.35.4 and v1.35.4, a release with a releases/ folder, and refuses any other', () => {
+  it('takes 1.35.4 and v1.35.4, a minor, a release with a releases/ folder, and refuses any other', () => {
     expect(normalizeKubernetesVersion('1.35.4')).toBe('v1.35.4');
     expect(normalizeKubernetesVersion('v1.35.4')).toBe('v1.35.4');
     expect(normalizeKubernetesVersion('1.35')).toBeUndefined();
@@ -95,7 +93,10 @@ describe('the kind node image recipe', () => {
     expect(checkRequestedVersion('v1.35.4', '1.35.4')).toBe('v1.35.4');
     expect(() => checkRequestedVersion('v1.35.4', '1.36.1')).toThrow('this checkout builds Kubernetes 1.35.4, not v1.36.1');
     expect(checkRequestedVersion('v1.35.4', '1.34.4', ['v1.34.4'])).toBe('v1.34.4');
-    expect(() => checkRequestedVersion('v1.35.4', '1.36.1', ['v1.34.4'])).toThrow('this checkout builds Kubernetes 1.35.4, 1.34.4, not v1.36.1');
+    expect(() => checkRequestedVersion('v1.35.4', '1.36.1', ['v1.34.4'])).toThrow('this checkout builds Kubernetes 1.34.4, 1.35.4, not v1.36.1');
+    expect(checkRequestedVersion('v1.35.4', '1.34', ['v1.34.2', 'v1.34.4'])).toBe('v1.34.4');
+    expect(checkRequestedVersion('v1.35.4', 'v1.35', ['v1.34.4'])).toBe('v1.35.4');
+    expect(() => checkRequestedVersion('v1.35.4', '1.38', ['v1.34.4'])).toThrow('this checkout builds Kubernetes 1.34.4, 1.35.4, none of 1.38');
     expect(extraReleases(repoRoot())).toContain('v1.34.4');
     expect(() => checkRequestedVersion('v1.35.4', 'latest')).toThrow(SetupError);
   });

@@ -31,6 +31,7 @@ function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
 const INVALID: Record<OptionKey, [string, string]> = {
   provider: ['minikube', 'use one of local, kind, existing'],
   nodes: ['0', 'use a whole number from 1 to 10 (local: 1 to 4)'],
+  kubernetes: ['latest', 'use a Kubernetes minor or release, e.g. 1.36 or 1.36.3'],
   keepCluster: ['maybe', 'use 1, true or yes (or 0, false, no)'],
   mutations: ['some', 'use one of off, only, also'],
   scenarios: ['A001-8,a b', 'use scenario folder names or their starts, comma-separated, e.g. A001-8,A003-7'],
@@ -98,6 +99,7 @@ describe('valid values make a typed RunConfig', () => {
     const expected: RunConfig = {
       provider: 'local',
       nodes: 1,
+      kubernetes: undefined,
       keepCluster: false,
       mutations: 'off',
       scenarios: undefined,
@@ -143,6 +145,7 @@ describe('valid values make a typed RunConfig', () => {
     expect(config).toEqual({
       provider: 'existing',
       nodes: 2,
+      kubernetes: undefined,
       keepCluster: true,
       mutations: 'also',
       repeat: 1,
@@ -167,6 +170,26 @@ describe('valid values make a typed RunConfig', () => {
     for (const yes of ['1', 'true', 'YES']) expect(readConfig({ PROBE_KEEP_CLUSTER: yes }).keepCluster).toBe(true);
     for (const no of ['0', 'False', 'no', '', ' ']) expect(readConfig({ PROBE_KEEP_CLUSTER: no }).keepCluster).toBe(false);
     expect(readConfig({ PROBE_PROVIDER: '', PROBE_NODES: ' ' })).toMatchObject({ provider: 'local', nodes: 1 });
+  });
+});
+
+describe('--kubernetes', () => {
+  it('takes a minor or a release this checkout builds, for local and kind', () => {
+    expect(run(['--kubernetes', '1.34']).config.kubernetes).toBe('1.34');
+    expect(run(['--kubernetes', 'v1.35.4', '--provider', 'kind']).config.kubernetes).toBe('v1.35.4');
+    expect(run(['--kubernetes', '1.35.4']).flagEnv).toEqual({ PROBE_KUBERNETES: '1.35.4' });
+  });
+
+  it('refuses a release the checkout does not build, naming the ones it does and how to add one', () => {
+    expect(flagError(['--kubernetes', '1.30.1'])).toMatch(/^--kubernetes 1\.30\.1: this checkout builds Kubernetes 1\.34\.4, .*1\.35\.4.*, not v1\.30\.1; use one of .*add harness\/cluster\/releases\/v1\.30\.1\//);
+    expect(flagError(['--kubernetes', '1.99'])).toMatch(/none of 1\.99/);
+  });
+
+  it('refuses the existing provider, a named kind node image and --upstream-e2e of another release', () => {
+    expect(flagError(['--kubernetes', '1.35', '--provider', 'existing'])).toMatch(/^--kubernetes 1\.35: an existing cluster runs the version it runs/);
+    expect(flagError(['--kubernetes', '1.35', '--provider', 'kind', '--kind-node-image', 'kindest/node:v1.34.0'])).toMatch(/a named node image runs its own version/);
+    expect(flagError(['--kubernetes', '1.34', '--upstream-e2e'])).toMatch(/upstream's e2e.test is built of 1\.35\.4 only/);
+    expect(run(['--kubernetes', '1.35', '--upstream-e2e']).config.upstreamE2e).toBe(true);
   });
 });
 

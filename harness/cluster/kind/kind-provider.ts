@@ -73,7 +73,7 @@ export class KindProvider implements ClusterProvider {
       log(`kind node image: ${asked} (${origin}; without a registry use --kind-node-image built)`);
       return { ref: asked, origin };
     }
-    const image = await ensureKindNodeImage({ config: this.config, log });
+    const image = await ensureKindNodeImage({ config: this.config, log, ...(this.config.kubernetes !== undefined ? { kubernetes: this.config.kubernetes } : {}) });
     const origin = `built by this suite offline, ${image.source === 'cache' ? 'found in Docker' : `in ${image.seconds?.toFixed(0) ?? '?'} s`}`;
     log(`kind node image: ${image.ref} (${origin}); see docs/kind-node-image.md`);
     return { ref: image.ref, origin };

@@ -34,11 +34,6 @@ export function isSuiteNodeImage(ref: string): boolean {
 }
 
 /** `1.35.4`, `v1.35.4` -> `v1.35.4`; anything else is not a Kubernetes release. */
-export function normalizeKubernetesVersion(text: string): string | undefined {
-  const m = /^v?(\d+\.\d+\.\d+)$/.exec(text.trim());
-  return m ? `v${m[1]}` : undefined;
-}
-
 /** The files of a directory tree, relative paths sorted (for hashing). */
 function filesUnder(dir: string): string[] {
   return (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => statSync(join(dir, f)).isFile()).sort();

@@ -9,13 +9,12 @@ import { ensureMinbase, offlineBaseKey } from '../images/offline-bases.js';
 import { withDirLock } from '../images/lock.js';
 import { run } from '../process/run.js';
 import { runWithProgress } from '../process/run-with-progress.js';
-import { goBuild, gobuildDir, kubeBuild, kubeLdflags, KUBE_BUILD_TAGS, pauseBuild, pinnedKubernetesVersion, requiredVersion, type GoBuild } from '../local/binaries.js';
-import { extraReleases, releaseModuleDir, releasesDir } from '../releases.js';
+import { goBuild, gobuildDir, kubeBuild, kubeLdflags, KUBE_BUILD_TAGS, pauseBuild, requiredVersion, type GoBuild } from '../local/binaries.js';
+import { checkRequestedVersion, extraReleases, pinnedRelease, releaseModuleDir, releasesDir } from '../releases.js';
 import {
   nodeImageDir,
   nodeImageKey,
   nodeImageRef,
-  normalizeKubernetesVersion,
   planComponents,
   preloadList,
   type ComponentImage,
@@ -65,7 +64,7 @@ export function kindNodeWorkDir(cacheDir: string, key: string): string {
 }
 
 /** The Go builds of the node image besides kube and pause (the local provider's). */
-export function nodeImageGoBuilds(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>, kubernetes: string = pinnedKubernetesVersion(config.repoRoot)): Record<'kubeadm' | 'crictl' | 'etcd' | 'coredns' | 'podnet', GoBuild> {
+export function nodeImageGoBuilds(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>, kubernetes: string = pinnedRelease(config.repoRoot)): Record<'kubeadm' | 'crictl' | 'etcd' | 'coredns' | 'podnet', GoBuild> {
   const pinned = join(nodeImageDir(config.repoRoot), 'gobuild');
   // Another release builds kubeadm, etcd and CoreDNS in module folders with its own go.mod (releases.ts).
   const dirs = Object.fromEntries(['kubeadm', 'crictl', 'etcd', 'coredns', 'podnet'].map((m) => [m, releaseModuleDir(config, kubernetes, m, join(pinned, m))])) as Record<string, string>;
@@ -84,25 +83,9 @@ export function nodeImageGoBuilds(config: Pick<RunConfig, 'cacheDir' | 'repoRoot
   };
 }
 
-/** The release asked for when the checkout can build it (the pinned one, or one with a releases/ folder), else a SetupError. */
-export function checkRequestedVersion(pinned: string, requested: string | undefined, others: readonly string[] = []): string {
-  if (requested === undefined) return pinned;
-  const buildable = [pinned, ...others];
-  const list = buildable.map((v) => v.slice(1)).join(', ');
-  const asked = normalizeKubernetesVersion(requested);
-  if (!asked) throw new SetupError(`--kubernetes ${requested} is not a Kubernetes release (e.g. 1.35.4)`, `use one of ${list}`);
-  if (!buildable.includes(asked)) {
-    throw new SetupError(
-      `this checkout builds Kubernetes ${list}, not ${asked}`,
-      `use one of ${list}, or add harness/cluster/releases/${asked}/ with the go.mod and go.sum of each module for it (docs/kind-node-image.md#other-kubernetes-releases), then run again`,
-    );
-  }
-  return asked;
-}
-
 export async function ensureKindNodeImage(options: KindNodeImageOptions): Promise<KindNodeImage> {
   const { config, log } = options;
-  const pinned = pinnedKubernetesVersion(config.repoRoot);
+  const pinned = pinnedRelease(config.repoRoot);
   const kubernetesVersion = checkRequestedVersion(pinned, options.kubernetes, extraReleases(config.repoRoot));
   const release = kubernetesVersion === pinned ? undefined : join(releasesDir(config.repoRoot), kubernetesVersion);
   const key = nodeImageKey({ repoRoot: config.repoRoot, baseKey: offlineBaseKey(), kubernetesVersion, arch: process.arch, buildFlags: `${KUBE_BUILD_TAGS} ${kubeLdflags(kubernetesVersion)}`, ...(release ? { releaseDir: release } : {}) });

@@ -8,6 +8,7 @@ import { run } from '../process/run.js';
 import { findGo } from '../preflight/go-toolchain.js';
 import { runWithProgress } from '../process/run-with-progress.js';
 import { clip } from '../../common/progress.js';
+import { pinnedRelease, releaseModuleDir, resolveRelease } from '../releases.js';
 
 /**
  * The Go programs the local cluster runs, built from the Go module proxy into a
@@ -270,17 +271,12 @@ export function kubeOutDir(cacheDir: string, version: string): string {
   return join(cacheDir, 'local', `kube-${version}`);
 }
 
-/** The Kubernetes release the suite builds: the `require k8s.io/kubernetes` line of gobuild/kube/go.mod. */
-export function pinnedKubernetesVersion(repoRoot: string): string {
-  return requiredVersion(readFileSync(join(gobuildDir(repoRoot), 'kube', 'go.mod'), 'utf8'), 'k8s.io/kubernetes');
-}
-
 /**
  * The gobuild/kube build (the multi-call binary); the kind node image uses the same one, from the
  * same cache. `release`: another Kubernetes release, built in its own module folder (releases.ts).
  */
 export function kubeBuild(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>, release?: { version: string; moduleDir: string }): GoBuild {
-  const version = release?.version ?? pinnedKubernetesVersion(config.repoRoot);
+  const version = release?.version ?? pinnedRelease(config.repoRoot);
   return {
     name: 'kube',
     moduleDir: release?.moduleDir ?? join(gobuildDir(config.repoRoot), 'kube'),
@@ -298,14 +294,19 @@ export function pauseBuild(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>): Go
   return { name: 'pause', moduleDir: join(gobuildDir(config.repoRoot), 'pause'), outDir: join(config.cacheDir, 'local', 'pause'), binary: 'pause', ldflags: '-s -w', timeoutMs: 10 * 60_000 };
 }
 
-/** Builds (or finds in the cache) kube, etcd and pause. */
-export async function ensureBinaries(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>, log: Log): Promise<LocalBinaries> {
+/**
+ * Builds (or finds in the cache) kube, etcd and pause. `kubernetes`: the --kubernetes value (a minor
+ * or a release this checkout builds; unset: the pinned one). etcd stays the pinned one for every
+ * release (all of them support it; docs/kubernetes-versions.md).
+ */
+export async function ensureBinaries(config: Pick<RunConfig, 'cacheDir' | 'repoRoot' | 'kubernetes'>, log: Log): Promise<LocalBinaries> {
   const root = gobuildDir(config.repoRoot);
   const etcdModule = join(root, 'etcd');
-  const kubernetesVersion = pinnedKubernetesVersion(config.repoRoot);
+  const kubernetesVersion = resolveRelease(config.repoRoot, config.kubernetes);
   const etcdVersion = requiredVersion(readFileSync(join(etcdModule, 'go.mod'), 'utf8'), 'go.etcd.io/etcd/server/v3');
   const kubeDir = kubeOutDir(config.cacheDir, kubernetesVersion);
-  const kube = await goBuild(kubeBuild(config), log);
+  const release = kubernetesVersion === pinnedRelease(config.repoRoot) ? undefined : { version: kubernetesVersion, moduleDir: releaseModuleDir(config, kubernetesVersion, 'kube', join(root, 'kube')) };
+  const kube = await goBuild(kubeBuild(config, release), log);
   const components = {} as Record<KubeComponent, string>;
   for (const name of KUBE_COMPONENTS) {
     const link = join(kubeDir, name);
