@@ -115,6 +115,15 @@ check_cni() {
   if [ -z "$missing" ]; then found "CNI plugins" "$dir"; else need "CNI plugins" containernetworking-plugins "missing in $dir:$missing"; fi
 }
 
+# --runtime containerd2 builds runc with cgo, statically against libseccomp (harness/cluster/local/runtime.ts).
+check_runc_build() {
+  check_command gcc gcc
+  if [ -s "$root/usr/include/stdio.h" ]; then found "C headers" "$root/usr/include/stdio.h"; else need "C headers" libc6-dev "no /usr/include/stdio.h"; fi
+  local lib="" f
+  for f in "$root"/usr/lib/*-linux-gnu/libseccomp.a "$root"/usr/lib/libseccomp.a; do [ -f "$f" ] && { lib=$f; break; }; done
+  if [ -n "$lib" ]; then found "libseccomp.a" "$lib"; else need "libseccomp.a" libseccomp-dev "no static libseccomp"; fi
+}
+
 check_ca() {
   if [ -s "$root/etc/ssl/certs/ca-certificates.crt" ]; then found "CA certificates" "$root/etc/ssl/certs/ca-certificates.crt"; else need "CA certificates" ca-certificates "no /etc/ssl/certs/ca-certificates.crt"; fi
 }
@@ -135,6 +144,7 @@ case "$provider" in
     check_command conntrack conntrack
     check_command ps procps
     check_command nsenter util-linux
+    check_runc_build
     check_ca
     ;;
   kind)

@@ -7,6 +7,7 @@ import { archiveUri, choice, idList, nodeAccessJson, directory, imageReference, 
 import { repoRoot } from './repo-root.js';
 import { buildableReleases, pinnedRelease, resolveRelease } from '../cluster/releases.js';
 import { SetupError } from '../common/errors.js';
+import { RUNTIMES, type RuntimeName } from '../cluster/local/runtime.js';
 
 /** Every option of a run: the one table the CLI, readConfig, --help and docs/options.md use. */
 export const PROVIDERS = ['local', 'kind', 'existing'] as const;
@@ -23,6 +24,8 @@ export interface RunOptions {
   nodes: number;
   /** The Kubernetes minor or release to build (--kubernetes); unset: the pinned one (harness/cluster/releases.ts). */
   kubernetes: string | undefined;
+  /** The local nodes' container runtime (harness/cluster/local/runtime.ts). */
+  runtime: RuntimeName;
   keepCluster: boolean;
   /** off: scenarios as written; only: just their mutations (each must fail); also: both. */
   mutations: (typeof MUTATION_MODES)[number];
@@ -147,6 +150,20 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
     },
     help: `the Kubernetes to build and run: a minor (newest release of it) or a release (${releasesText()})`,
     doc: `the Kubernetes release the local provider builds and runs (kind: of the suite's own node image, \`--kind-node-image built\`): a minor such as \`1.36\` (the newest release of it this checkout pins) or a release such as \`1.36.3\`. This checkout builds ${releasesText()}; the default is the pinned one. Each release is built once and cached ([kubernetes-versions.md](kubernetes-versions.md)).`,
+  },
+  runtime: {
+    flag: '--runtime',
+    env: 'PROBE_RUNTIME',
+    value: RUNTIMES.join('|'),
+    schema: choice(RUNTIMES),
+    use: `use one of ${RUNTIMES.join(', ')}`,
+    default: () => 'containerd1',
+    defaultText: '`containerd1`',
+    providers: ['local'],
+    refuse: (runtime, provider) =>
+      runtime !== 'containerd1' && provider !== 'local' ? `${provider === 'kind' ? "the kind node image has Debian's containerd 1.6" : 'an existing cluster runs the runtime it runs'}; --runtime is for --provider local` : undefined,
+    help: "the local nodes' runtime: containerd1 (Debian's 1.6) or containerd2 (2.x and runc built here)",
+    doc: "the local nodes' container runtime: `containerd1`, Debian's containerd 1.6 and runc (install.sh); `containerd2`, containerd 2.x and runc built from their Go modules (`harness/cluster/local/gobuild/containerd2`, `runc`; cached; runc needs gcc, libc6-dev and libseccomp-dev, which install.sh installs) ([kubernetes-versions.md](kubernetes-versions.md#runtimes)).",
   },
   keepCluster: {
     flag: '--keep-cluster',

@@ -33,6 +33,9 @@ const BOOKWORM: Record<string, string> = {
   'util-linux': '2.38.1-5+deb12u3',
   'ca-certificates': '20230311',
   chromium: '156.0.8078.114-1~deb12u1',
+  gcc: '4:12.2.0-3',
+  'libc6-dev': '2.36-9+deb12u14',
+  'libseccomp-dev': '2.5.4-1+deb12u1',
   nodejs: '18.19.0+dfsg-6~deb12u2',
   npm: '9.2.0~ds1-1',
   'golang-go': '2:1.19~1',
@@ -46,11 +49,13 @@ interface Machine {
   nodeMajor?: number;
   cni?: boolean;
   caBundle?: boolean;
+  /** C headers and libseccomp.a (runc's cgo build); gcc goes in commands. */
+  cBuild?: 'all' | 'headers';
   apt?: Record<string, string>;
   uid?: number;
 }
 
-const SIMPLE = ['containerd', 'runc', 'debootstrap', 'iptables', 'ip', 'ss', 'openssl', 'conntrack', 'ps', 'nsenter', 'dockerd', 'npm', 'chromium'];
+const SIMPLE = ['containerd', 'runc', 'debootstrap', 'iptables', 'ip', 'ss', 'openssl', 'conntrack', 'ps', 'nsenter', 'dockerd', 'npm', 'chromium', 'gcc'];
 
 function script(path: string, body: string): void {
   writeFileSync(path, `#!/bin/sh\n${body}\n`);
@@ -99,6 +104,14 @@ function makeMachine(m: Machine): { env: NodeJS.ProcessEnv; calls: string } {
     mkdirSync(join(root, 'etc/ssl/certs'), { recursive: true });
     writeFileSync(join(root, 'etc/ssl/certs/ca-certificates.crt'), '-----BEGIN CERTIFICATE-----\n');
   }
+  if (m.cBuild) {
+    mkdirSync(join(root, 'usr/include'), { recursive: true });
+    writeFileSync(join(root, 'usr/include/stdio.h'), '/* stdio */\n');
+  }
+  if (m.cBuild === 'all') {
+    mkdirSync(join(root, 'usr/lib/x86_64-linux-gnu'), { recursive: true });
+    writeFileSync(join(root, 'usr/lib/x86_64-linux-gnu/libseccomp.a'), '!<arch>\n');
+  }
   return { env: { PATH: bin, PROBE_INSTALL_ROOT: root, HOME: dir, LANG: 'C' }, calls };
 }
 
@@ -118,18 +131,20 @@ const NEW_MACHINE: Machine = {
 };
 /** A GitHub Actions Ubuntu runner: Docker's docker-ce (dockerd, engine running) and containerd.io (containerd, runc). */
 const GITHUB_RUNNER: Machine = {
-  commands: ['docker', 'dockerd', 'containerd', 'runc', 'go', 'node', 'npm', 'iptables', 'ip', 'ss', 'openssl', 'ps', 'nsenter'],
+  commands: ['docker', 'dockerd', 'containerd', 'runc', 'go', 'node', 'npm', 'iptables', 'ip', 'ss', 'openssl', 'ps', 'nsenter', 'gcc'],
   engineRuns: true,
   caBundle: true,
+  cBuild: 'headers',
   apt: { ...BOOKWORM, 'golang-go': '2:1.22~2build1', nodejs: '18.19.1+dfsg-6ubuntu5' },
 };
 /** A bare Debian bookworm: only its essential tools; bookworm's Go (1.19) and Node.js (18) are too old. */
 const BARE_DEBIAN: Machine = { commands: [] };
 /** A machine with everything in place. */
 const COMPLETE: Machine = {
-  commands: ['docker', 'dockerd', 'containerd', 'runc', 'go', 'node', 'npm', 'debootstrap', 'iptables', 'ip', 'ss', 'openssl', 'conntrack', 'ps', 'nsenter', 'chromium'],
+  commands: ['docker', 'dockerd', 'containerd', 'runc', 'go', 'node', 'npm', 'debootstrap', 'iptables', 'ip', 'ss', 'openssl', 'conntrack', 'ps', 'nsenter', 'chromium', 'gcc'],
   cni: true,
   caBundle: true,
+  cBuild: 'all',
 };
 
 describe('install.sh --dry-run on simulated machines', () => {
@@ -138,7 +153,7 @@ describe('install.sh --dry-run on simulated machines', () => {
     expect(r.status).toBe(0);
     expect(r.out).toMatch(/missing +dockerd .*would install docker\.io/);
     expect(r.out).toMatch(/found +docker +\S+\/docker/);
-    expect(r.wouldInstall).toEqual(['docker.io', 'containerd', 'runc', 'containernetworking-plugins', 'debootstrap', 'iptables', 'conntrack', 'chromium']);
+    expect(r.wouldInstall).toEqual(['docker.io', 'containerd', 'runc', 'containernetworking-plugins', 'debootstrap', 'iptables', 'conntrack', 'gcc', 'libc6-dev', 'libseccomp-dev', 'chromium']);
     expect(r.calls).toEqual([]);
   });
 
@@ -152,7 +167,7 @@ describe('install.sh --dry-run on simulated machines', () => {
     const r = install(GITHUB_RUNNER, '--dry-run');
     expect(r.status).toBe(0);
     expect(r.out).toMatch(/found +dockerd/);
-    expect(r.wouldInstall).toEqual(['containernetworking-plugins', 'debootstrap', 'conntrack', 'chromium']);
+    expect(r.wouldInstall).toEqual(['containernetworking-plugins', 'debootstrap', 'conntrack', 'libseccomp-dev', 'chromium']);
     expect(r.wouldInstall).not.toEqual(expect.arrayContaining(['docker.io']));
     expect(r.calls).toEqual([]);
   });
@@ -167,7 +182,7 @@ describe('install.sh --dry-run on simulated machines', () => {
     expect(r.status).toBe(0);
     expect(r.wouldInstall).toEqual([
       'docker.io', 'containerd', 'runc', 'containernetworking-plugins', 'debootstrap',
-      'iptables', 'iproute2', 'openssl', 'conntrack', 'procps', 'util-linux', 'ca-certificates', 'chromium',
+      'iptables', 'iproute2', 'openssl', 'conntrack', 'procps', 'util-linux', 'gcc', 'libc6-dev', 'libseccomp-dev', 'ca-certificates', 'chromium',
     ]);
     expect(r.out).toMatch(/missing +node +cannot install: .*nodejs >= 20 \(candidate: 18\)/);
     expect(r.out).toMatch(/missing +go +cannot install: .*golang-go >= 1\.24 \(candidate: 19\)/);
@@ -193,7 +208,7 @@ describe('install.sh for real (fake apt-get)', () => {
   it('on a new machine: apt-get update, then installs exactly the missing packages', () => {
     const r = install(NEW_MACHINE);
     expect(r.status).toBe(0);
-    expect(r.calls).toEqual(['apt-get update -qq', 'apt-get install -y -qq --no-install-recommends docker.io containerd runc containernetworking-plugins debootstrap iptables conntrack chromium']);
+    expect(r.calls).toEqual(['apt-get update -qq', 'apt-get install -y -qq --no-install-recommends docker.io containerd runc containernetworking-plugins debootstrap iptables conntrack gcc libc6-dev libseccomp-dev chromium']);
   });
 
   it('on a complete machine: no apt-get at all', () => {
@@ -207,7 +222,7 @@ describe('install.sh for real (fake apt-get)', () => {
     const r = install({ ...NEW_MACHINE, apt });
     expect(r.status).toBe(1);
     expect(r.out).toMatch(/cannot install debootstrap: no apt source offers it/);
-    expect(r.calls).toContain('apt-get install -y -qq --no-install-recommends docker.io containerd runc containernetworking-plugins iptables conntrack chromium');
+    expect(r.calls).toContain('apt-get install -y -qq --no-install-recommends docker.io containerd runc containernetworking-plugins iptables conntrack gcc libc6-dev libseccomp-dev chromium');
   });
 
   it('not root, with sudo: runs itself again through sudo, keeping PATH and the arguments', () => {
@@ -224,7 +239,7 @@ describe('install.sh for real (fake apt-get)', () => {
     expect(install({ ...COMPLETE, uid: 1000 }).status).toBe(0);
     const r = install({ ...NEW_MACHINE, uid: 1000 });
     expect(r.status).toBe(1);
-    expect(r.out).toContain('run as root to install docker.io containerd runc containernetworking-plugins debootstrap iptables conntrack chromium (sudo is not installed)');
+    expect(r.out).toContain('run as root to install docker.io containerd runc containernetworking-plugins debootstrap iptables conntrack gcc libc6-dev libseccomp-dev chromium (sudo is not installed)');
     expect(r.calls).toEqual([]);
   });
 });

@@ -32,6 +32,7 @@ const INVALID: Record<OptionKey, [string, string]> = {
   provider: ['minikube', 'use one of local, kind, existing'],
   nodes: ['0', 'use a whole number from 1 to 10 (local: 1 to 4)'],
   kubernetes: ['latest', 'use a Kubernetes minor or release, e.g. 1.36 or 1.36.3'],
+  runtime: ['docker', 'use one of containerd1, containerd2'],
   keepCluster: ['maybe', 'use 1, true or yes (or 0, false, no)'],
   mutations: ['some', 'use one of off, only, also'],
   scenarios: ['A001-8,a b', 'use scenario folder names or their starts, comma-separated, e.g. A001-8,A003-7'],
@@ -100,6 +101,7 @@ describe('valid values make a typed RunConfig', () => {
       provider: 'local',
       nodes: 1,
       kubernetes: undefined,
+      runtime: 'containerd1',
       keepCluster: false,
       mutations: 'off',
       scenarios: undefined,
@@ -146,6 +148,7 @@ describe('valid values make a typed RunConfig', () => {
       provider: 'existing',
       nodes: 2,
       kubernetes: undefined,
+      runtime: 'containerd1',
       keepCluster: true,
       mutations: 'also',
       repeat: 1,
@@ -190,6 +193,15 @@ describe('--kubernetes', () => {
     expect(flagError(['--kubernetes', '1.35', '--provider', 'kind', '--kind-node-image', 'kindest/node:v1.34.0'])).toMatch(/a named node image runs its own version/);
     expect(flagError(['--kubernetes', '1.34', '--upstream-e2e'])).toMatch(/upstream's e2e.test is built of 1\.35\.4 only/);
     expect(run(['--kubernetes', '1.35', '--upstream-e2e']).config.upstreamE2e).toBe(true);
+  });
+});
+
+describe('--runtime', () => {
+  it('containerd1 by default, containerd2 on the local provider only', () => {
+    expect(run([]).config.runtime).toBe('containerd1');
+    expect(run(['--runtime', 'containerd2']).config.runtime).toBe('containerd2');
+    expect(flagError(['--runtime', 'containerd2', '--provider', 'kind'])).toBe("--runtime containerd2: the kind node image has Debian's containerd 1.6; --runtime is for --provider local");
+    expect(run(['--runtime', 'containerd1', '--provider', 'kind']).config.runtime).toBe('containerd1');
   });
 });
 

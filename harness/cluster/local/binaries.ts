@@ -172,7 +172,7 @@ function goCommand(): string {
 function inputsHash(build: GoBuild, goVersion: string): string {
   const hash = createHash('sha256');
   // (pkg only when set, so that the builds of the module's own package keep their earlier hashes)
-  hash.update(`${goVersion}\n${build.tags ?? ''}\n${build.ldflags}\n${build.pkg ? `pkg ${build.pkg}\n` : ''}${build.testBinary ? 'test -c\n' : ''}`);
+  hash.update(`${goVersion}\n${build.tags ?? ''}\n${build.ldflags}\n${build.pkg ? `pkg ${build.pkg}\n` : ''}${build.testBinary ? 'test -c\n' : ''}${build.env?.CGO_ENABLED === '1' ? 'cgo\n' : ''}`);
   for (const file of readdirSync(build.moduleDir).sort()) {
     if (file === 'go.mod' || file === 'go.sum' || file.endsWith('.go')) {
       hash.update(`${file}\n`);
@@ -206,7 +206,7 @@ export async function goBuild(build: GoBuild, log: Log): Promise<string> {
   const stream = createWriteStream(logFile);
   const env = { CGO_ENABLED: '0', ...build.env };
   const tags = build.tags ? ['-tags', build.tags] : [];
-  const shown = (args: string[]) => `$ CGO_ENABLED=0 ${go} ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}\n`;
+  const shown = (args: string[]) => `$ CGO_ENABLED=${env.CGO_ENABLED} ${go} ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}\n`;
   log(`building ${build.name} (${build.moduleDir}) with ${goVersion}${build.coldHint ? ` (${build.coldHint})` : ''}; log: ${logFile}`);
   const started = Date.now();
   const goRun = { log, what: `building ${build.name}`, cwd: build.moduleDir, env, timeoutMs: build.timeoutMs, everyMs: build.progressEveryMs, since: started };

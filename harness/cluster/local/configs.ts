@@ -12,6 +12,10 @@ import { firstNode, type LocalNode, type LocalPlan } from './plan.js';
  * containerd, CNI and the kubelet are per node.
  */
 export function containerdConfig(plan: LocalPlan, node: LocalNode, facts: HostFacts): string {
+  return plan.runtime.configVersion === 4 ? containerd2Config(plan, node, facts) : containerd16Config(plan, node, facts);
+}
+
+function containerd16Config(plan: LocalPlan, node: LocalNode, facts: HostFacts): string {
   const p = node.paths;
   const cri = 'plugins."io.containerd.grpc.v1.cri"';
   return `# containerd for the probe-conformance local cluster (separate from Docker's containerd)
@@ -50,6 +54,66 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 
 [${cri}.cni]
   bin_dir = ${JSON.stringify(CNI_BIN_DIR)}
+  conf_dir = ${JSON.stringify(p.cniConf)}
+  max_conf_num = 1
+`;
+}
+
+/**
+ * containerd 2.3's config (version 4): the same settings under their new plugin names (images
+ * and runtime are plugins of their own; the servers too, and ttrpc no longer follows the grpc
+ * address). NRI, on by default in 2.x on a host-wide socket, is off (nodes would share it); the
+ * shim and runc are the ones built with it (PATH finds Debian's 1.6 shim first).
+ */
+function containerd2Config(plan: LocalPlan, node: LocalNode, facts: HostFacts): string {
+  const p = node.paths;
+  const { shim, runc } = plan.runtime;
+  if (!shim || !runc) throw new Error('the containerd2 runtime names no shim or runc');
+  return `# containerd 2 for the probe-conformance local cluster (separate from Docker's containerd)
+version = 4
+root = ${JSON.stringify(p.containerdRoot)}
+state = ${JSON.stringify(p.containerdState)}
+oom_score = 0
+disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing", "io.containerd.nri.v1.nri"]
+
+[plugins.'io.containerd.server.v1.grpc']
+  address = ${JSON.stringify(p.containerdSocket)}
+
+[plugins.'io.containerd.server.v1.ttrpc']
+  address = ${JSON.stringify(`${p.containerdSocket}.ttrpc`)}
+
+[plugins.'io.containerd.internal.v1.opt']
+  path = ${JSON.stringify(join(p.containerdRoot, 'opt'))}
+
+[plugins.'io.containerd.grpc.v1.cri']
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+
+[plugins.'io.containerd.cri.v1.images']
+  snapshotter = ${JSON.stringify(facts.snapshotter)}
+
+[plugins.'io.containerd.cri.v1.images'.pinned_images]
+  sandbox = ${JSON.stringify(plan.sandboxImage)}
+
+[plugins.'io.containerd.cri.v1.runtime']
+  restrict_oom_score_adj = ${!facts.negativeOomScoreAdj}
+  netns_mounts_under_state_dir = true
+  enable_selinux = false
+
+[plugins.'io.containerd.cri.v1.runtime'.containerd]
+  default_runtime_name = "runc"
+
+[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+  runtime_path = ${JSON.stringify(shim)}
+
+[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]
+  BinaryName = ${JSON.stringify(runc)}
+  SystemdCgroup = false
+  Root = ${JSON.stringify(p.runcRoot)}
+
+[plugins.'io.containerd.cri.v1.runtime'.cni]
+  bin_dirs = [${JSON.stringify(CNI_BIN_DIR)}]
   conf_dir = ${JSON.stringify(p.cniConf)}
   max_conf_num = 1
 `;

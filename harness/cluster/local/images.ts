@@ -95,15 +95,15 @@ function ctrArgs(node: LocalNode, ...args: string[]): string[] {
   return ['--address', node.paths.containerdSocket, '--namespace', 'k8s.io', ...args];
 }
 
-export async function listImages(node: LocalNode): Promise<string[]> {
-  const r = await run('ctr', ctrArgs(node, 'images', 'list', '--quiet'), { timeoutMs: 60_000 });
+export async function listImages(plan: LocalPlan, node: LocalNode): Promise<string[]> {
+  const r = await run(plan.runtime.ctr, ctrArgs(node, 'images', 'list', '--quiet'), { timeoutMs: 60_000 });
   return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
 }
 
 /** Imports a docker-archive/OCI tar into a node's containerd and checks the names arrived. */
 export async function importArchive(plan: LocalPlan, node: LocalNode, archive: string, expected: string[], snapshotter: string): Promise<void> {
-  await run('ctr', ctrArgs(node, 'images', 'import', '--snapshotter', snapshotter, '--digests', archive), { timeoutMs: 15 * 60_000 });
-  const present = new Set(await listImages(node));
+  await run(plan.runtime.ctr, ctrArgs(node, 'images', 'import', '--snapshotter', snapshotter, '--digests', archive), { timeoutMs: 15 * 60_000 });
+  const present = new Set(await listImages(plan, node));
   const missing = expected.map(normalizeImageRef).filter((name) => !present.has(name));
   if (missing.length > 0) {
     throw new SetupError(

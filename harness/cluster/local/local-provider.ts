@@ -17,6 +17,7 @@ import { killLeftoverProcesses, unmountAll } from './leftovers.js';
 import { setUpNetwork, tearDownNetwork, type NetworkState } from './network.js';
 import type { LocalNodeControl } from './node-control.js';
 import { writePki } from './pki.js';
+import { runtimeCommands, ensureRuntime } from './runtime.js';
 import { makePlan, type LocalNode, type LocalPlan } from './plan.js';
 import { daemonOrder, isRunning, kubeletCommandLine, kubeletHealthzURL, logFile, pidFile, startCluster, stopDaemons } from './processes.js';
 
@@ -41,7 +42,7 @@ export class LocalProvider implements ClusterProvider {
   private binaries?: LocalBinaries;
 
   constructor(private readonly config: RunConfig) {
-    this.plan = makePlan(config, { nodes: config.nodes });
+    this.plan = makePlan(config, { nodes: config.nodes, runtime: runtimeCommands(config) });
   }
 
   async up(log: Log): Promise<Cluster> {
@@ -57,6 +58,7 @@ export class LocalProvider implements ClusterProvider {
     await checkPortsFree(plan);
     const started = Date.now();
     const binaries = await ensureBinaries(this.config, log);
+    await ensureRuntime(this.config, log);
     this.binaries = binaries;
     await makeRootShared(log);
     mkdirSync(plan.paths.root, { recursive: true });
@@ -115,7 +117,7 @@ export class LocalProvider implements ClusterProvider {
    */
   async down(log: Log): Promise<void> {
     const state = this.readState();
-    const plan = (state.nodes ?? 1) > this.plan.nodes.length ? makePlan(this.config, { nodes: state.nodes }) : this.plan;
+    const plan = (state.nodes ?? 1) > this.plan.nodes.length ? makePlan(this.config, { nodes: state.nodes, runtime: this.plan.runtime }) : this.plan;
     await stopDaemons(plan, log, ['kube-proxy', ...plan.nodes.map((n) => n.daemons.kubelet)]);
     for (const node of plan.nodes) if (isRunning(plan, node.daemons.containerd)) await this.resetPods(node, state, log);
     await stopDaemons(plan, log, daemonOrder(plan));

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { RunConfig } from '../../run/config.js';
 import { MAX_NODES } from '../../run/options.js';
+import { DEBIAN_CONTAINERD, type RuntimeCommands } from './runtime.js';
 
 /**
  * Where a local cluster lives: its addresses and the paths of every file it writes. All
@@ -24,6 +25,8 @@ export interface LocalPlan {
   /** The control plane's and kube-proxy's ports (each node has its kubelet ports). */
   ports: Record<PortName, number>;
   sandboxImage: string;
+  /** The nodes' containerd, ctr (and for containerd2 the shim and runc it names). */
+  runtime: RuntimeCommands;
   paths: LocalPaths;
   /** Node 1 first; every node has its own containerd and kubelet. */
   nodes: LocalNode[];
@@ -95,6 +98,8 @@ export interface PlanOptions {
   nodeName?: string;
   /** How many nodes (default 1). */
   nodes?: number;
+  /** Default: Debian's containerd 1.6. */
+  runtime?: RuntimeCommands;
 }
 
 export const DEFAULT_CLUSTER_NAME = 'local';
@@ -168,6 +173,7 @@ export function makePlan(config: Pick<RunConfig, 'stateDir'>, options: PlanOptio
       kubeProxyMetrics: 10249,
     },
     sandboxImage: 'probe-conformance.local/pause:1',
+    runtime: options.runtime ?? DEBIAN_CONTAINERD,
     paths: {
       root,
       pki: join(root, 'pki'),

@@ -144,7 +144,7 @@ export function commandLines(plan: LocalPlan, bins: LocalBinaries, files: Config
     'kube-proxy': { command: bins.components['kube-proxy'], args: [`--config=${files.kubeProxy}`, '--v=1'] },
     ...Object.fromEntries(
       plan.nodes.flatMap((node) => [
-        [node.daemons.containerd, { command: 'containerd', args: ['--config', node.paths.containerdConfig, '--log-level', 'info'] }],
+        [node.daemons.containerd, { command: plan.runtime.containerd, args: ['--config', node.paths.containerdConfig, '--log-level', 'info'] }],
         [node.daemons.kubelet, kubeletCommandLine(plan, node, bins)],
       ]),
     ),
@@ -239,7 +239,7 @@ async function startNode(plan: LocalPlan, node: LocalNode, lines: Record<DaemonN
   mkdirSync(p.containerdRoot, { recursive: true });
   mkdirSync(dirname(p.containerdSocket), { recursive: true });
   const containerdReady = async () =>
-    existsSync(p.containerdSocket) && (await run('ctr', ['--address', p.containerdSocket, 'version'], { reject: false, timeoutMs: 10_000 })).exitCode === 0;
+    existsSync(p.containerdSocket) && (await run(plan.runtime.ctr, ['--address', p.containerdSocket, 'version'], { reject: false, timeoutMs: 10_000 })).exitCode === 0;
   await startAndWait(plan, node.daemons.containerd, lines[node.daemons.containerd]!, containerdReady, 60_000, log);
   log(`importing the sandbox image ${plan.sandboxImage}${plan.nodes.length > 1 ? ` into ${node.daemons.containerd}` : ''}`);
   await importSandboxImage(plan, node, bins.pause, facts.snapshotter);

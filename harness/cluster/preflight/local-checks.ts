@@ -1,4 +1,6 @@
 import type { ChosenConfig } from '../registry-choice.js';
+import { runtimeCommands } from '../local/runtime.js';
+import { checkRuntimeBuild } from './runtime-build.js';
 import { makePlan } from '../local/plan.js';
 import { combine, found, type CheckResult } from './check.js';
 import { checkCgroups } from './cgroups.js';
@@ -36,7 +38,7 @@ export async function checkLocalProvider(config: ChosenConfig, machine: MachineO
   const path = pathOf(machine);
   const uid = machine.uid ?? process.getuid?.();
   const options = found('options', `${config.nodes} node(s)`);
-  const plan = makePlan(config, { nodes: config.nodes });
+  const plan = makePlan(config, { nodes: config.nodes, runtime: runtimeCommands(config) });
   const earlier = findEarlierLocalRun(plan);
   const [docker, go, ports] = await Promise.all([
     checkDockerEngine({ path, uid, env, provider: 'local', ...(machine.daemonJson ? { daemonJson: machine.daemonJson } : {}) }),
@@ -49,6 +51,7 @@ export async function checkLocalProvider(config: ChosenConfig, machine: MachineO
   return combine(
     options,
     checkLocalHost(machine),
+    checkRuntimeBuild(config.runtime, { path }),
     go,
     docker,
     bases,
