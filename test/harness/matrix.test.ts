@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SetupError } from '../../harness/common/errors.js';
@@ -82,4 +83,21 @@ describe('npm run matrix: the cells', () => {
     expect(() => planMatrix(['--provider', 'existing'], env, repoRoot())).toThrow(/an existing cluster runs the version it runs/);
     expect(() => planMatrix(['--nodes', '0'], env, repoRoot())).toThrow(/--nodes 0: use a whole number/);
   });
+});
+
+describe('npm run matrix, for real (no cluster: the unit project with a filter that selects nothing)', () => {
+  it('runs each cell as npm test (Jest starts and reads its config) into its own reports folder, then writes the matrix files', () => {
+    const reports = mkdtempSync(join(tmpdir(), 'matrix-run-'));
+    dirs.push(reports);
+    const cli = join(repoRoot(), 'harness', 'run', 'cli', 'matrix.mjs');
+    const env: NodeJS.ProcessEnv = { ...process.env, PROBE_REPORTS_DIR: reports };
+    delete env.TS_NODE_TRANSPILE_ONLY;
+    const r = spawnSync(process.execPath, [cli, '--kubernetes', '1.34,1.35', '--selectProjects', 'unit', '--testPathPatterns', 'no-such-test-file', '--passWithNoTests'], { encoding: 'utf8', env, timeout: 120_000 });
+    expect(r.stderr).not.toContain('Failed to parse the TypeScript config file');
+    expect(r.stderr).toMatch(/\[matrix\] cell 1 of 2: 1\.34\.4: npm test -- --kubernetes 1\.34\.4 --selectProjects unit/);
+    expect(r.stderr).toMatch(/\[matrix\] cell 1\.35\.4: exit 0 after/);
+    expect(r.status).toBe(0);
+    for (const f of ['matrix.md', 'matrix.json', 'matrix.html']) expect(existsSync(join(reports, f))).toBe(true);
+    expect(existsSync(join(reports, 'matrix', '1.34.4', 'junit.xml'))).toBe(true);
+  }, 150_000);
 });

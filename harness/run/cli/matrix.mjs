@@ -8,6 +8,9 @@ import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// the cells get the environment as it was before ts-loader set its TS_NODE_* variables (Jest reads
+// jest.config.ts with ts-node itself, as test-command.mjs does)
+const inheritedEnv = { ...process.env };
 const { importTs } = await import('../jest/ts-loader.mjs');
 const { planMatrix, MATRIX_USAGE } = await importTs('../../matrix/matrix-cells.ts');
 const { writeMatrixReport } = await importTs('../../matrix/matrix-report.ts');
@@ -55,7 +58,7 @@ for (const [i, cell] of plan.cells.entries()) {
   say(`cell ${i + 1} of ${plan.cells.length}: ${cell.label}: npm test -- ${cell.args.join(' ')}`);
   const t0 = Date.now();
   const code = await new Promise((resolve) => {
-    child = spawn(process.execPath, [testCommand, ...cell.args], { stdio: 'inherit', env: { ...process.env, PROBE_REPORTS_DIR: dir } });
+    child = spawn(process.execPath, [testCommand, ...cell.args], { stdio: 'inherit', env: { ...inheritedEnv, PROBE_REPORTS_DIR: dir } });
     child.on('exit', (c, s) => resolve(c ?? (s ? 130 : 1)));
   });
   child = undefined;
