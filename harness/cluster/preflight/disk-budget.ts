@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { kubeOutDir, gobuildDir, requiredVersion } from '../local/binaries.js';
+import { kubeOutDir } from '../local/binaries.js';
+import { resolveRelease } from '../releases.js';
 import { GIB, type DiskNeed } from './free-disk.js';
 import type { GoToolchain } from './go-toolchain.js';
 
@@ -31,9 +32,9 @@ export const DISK_BUDGET = {
 } as const;
 
 /** Whether the kube binary of the pinned Kubernetes version is already in the suite's cache. */
-export function kubeBinaryCached(cacheDir: string, repoRoot: string): boolean {
+export function kubeBinaryCached(cacheDir: string, repoRoot: string, kubernetes?: string): boolean {
   try {
-    const version = requiredVersion(readFileSync(join(gobuildDir(repoRoot), 'kube', 'go.mod'), 'utf8'), 'k8s.io/kubernetes');
+    const version = resolveRelease(repoRoot, kubernetes);
     const dir = kubeOutDir(cacheDir, version);
     return existsSync(join(dir, 'kube')) && existsSync(join(dir, '.built'));
   } catch {
@@ -57,12 +58,14 @@ export interface LocalDiskInputs {
   cacheDir: string;
   stateDir: string;
   repoRoot: string;
+  /** --kubernetes (unset: the pinned release). */
+  kubernetes?: string;
   go?: GoToolchain;
   dockerDataRoot?: string;
 }
 
 export function localDiskNeeds(inputs: LocalDiskInputs): { needs: DiskNeed[]; cold: boolean } {
-  const cold = !kubeBinaryCached(inputs.cacheDir, inputs.repoRoot);
+  const cold = !kubeBinaryCached(inputs.cacheDir, inputs.repoRoot, inputs.kubernetes);
   const b = DISK_BUDGET;
   const needs: DiskNeed[] = [
     ...(cold ? goNeeds(inputs.go, b.goBuildCacheCold, b.goModCacheCold) : goNeeds(inputs.go, b.goWarm / 2, b.goWarm / 2)),

@@ -46,7 +46,7 @@ export async function checkLocalProvider(config: ChosenConfig, machine: MachineO
     checkLocalPorts(plan, { path, earlierRunLeftovers: earlier.leftovers }),
   ]);
   const bases = await checkImageBases({ provider: 'local', mode: config.imageBases, mirror: config.debianMirror, cacheDir: config.cacheDir, path, uid, ...(docker.docker.answers && docker.docker.cli ? { docker: docker.docker.cli } : {}) });
-  const { needs, cold } = localDiskNeeds({ cacheDir: config.cacheDir, stateDir: config.stateDir, repoRoot: config.repoRoot, ...(go.go ? { go: go.go } : {}), ...(docker.docker.dataRoot ? { dockerDataRoot: docker.docker.dataRoot } : {}) });
+  const { needs, cold } = localDiskNeeds({ cacheDir: config.cacheDir, stateDir: config.stateDir, repoRoot: config.repoRoot, ...(config.kubernetes ? { kubernetes: config.kubernetes } : {}), ...(go.go ? { go: go.go } : {}), ...(docker.docker.dataRoot ? { dockerDataRoot: docker.docker.dataRoot } : {}) });
   const disk = checkFreeDisk(needs, machine.disk);
   return combine(
     options,
