@@ -12,6 +12,8 @@ export interface MatrixPlan {
   cells: { label: string; kubernetes: string; runtime?: string; args: string[] }[];
   /** Where the matrix files go (the run's reports folder); cells under <reportsDir>/matrix/<label>. */
   reportsDir: string;
+  /** --add: keep the cells of the previous matrix.json in the report (this run's cells replace those of the same label). */
+  add: boolean;
 }
 
 export const MATRIX_USAGE = `npm run matrix -- [--kubernetes MINOR|VERSION,...] [--runtime NAME,...] [npm test options]
@@ -23,6 +25,7 @@ reports/matrix/<cell>/.
 
   --kubernetes LIST   releases or minors, comma-separated (default: every release this checkout builds)
   --runtime LIST      container runtimes, comma-separated (default: the provider's default)
+  --add               add this run's cells to the last matrix (its other cells are kept, not run again)
   other options       as for npm test (e.g. --provider kind, --scenarios A003-4); --selectProjects scenarios
                       unless given
 `;
@@ -30,13 +33,13 @@ reports/matrix/<cell>/.
 const list = (text: string | undefined) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 export function planMatrix(argv: readonly string[], env: NodeJS.ProcessEnv, repoRoot: string): MatrixPlan | 'help' {
-  const { values, tokens } = parseArgs({ args: [...argv], options: { kubernetes: { type: 'string' }, runtime: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: false, allowPositionals: true, tokens: true });
+  const { values, tokens } = parseArgs({ args: [...argv], options: { kubernetes: { type: 'string' }, runtime: { type: 'string' }, add: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: false, allowPositionals: true, tokens: true });
   if (values.help) return 'help';
   const own = new Set<number>();
   for (const t of tokens) {
-    if (t.kind === 'option' && (t.name === 'kubernetes' || t.name === 'runtime')) {
+    if (t.kind === 'option' && (t.name === 'kubernetes' || t.name === 'runtime' || t.name === 'add')) {
       own.add(t.index);
-      if (!t.inlineValue && t.value !== undefined) own.add(t.index + 1);
+      if (t.name !== 'add' && !t.inlineValue && t.value !== undefined) own.add(t.index + 1);
     }
   }
   const rest = argv.filter((_, i) => !own.has(i));
@@ -69,5 +72,5 @@ export function planMatrix(argv: readonly string[], env: NodeJS.ProcessEnv, repo
       cells.push({ label, kubernetes: release.slice(1), ...(runtime ? { runtime } : {}), args });
     }
   }
-  return { cells, reportsDir };
+  return { cells, reportsDir, add: values.add === true };
 }

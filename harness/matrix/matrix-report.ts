@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { esc } from '../engine/report/timeline-svg.js';
 import { matrixRows, type MatrixCell, type MatrixEntry, type MatrixRow } from './matrix-table.js';
@@ -80,4 +80,12 @@ export function writeMatrixReport(baseDir: string, cells: MatrixCell[]): MatrixR
   writeFileSync(join(baseDir, 'matrix.md'), matrixMarkdown(cells, rows));
   writeFileSync(join(baseDir, 'matrix.html'), matrixHtml(cells, rows));
   return rows;
+}
+
+/** The cells of the last matrix.json in baseDir (for --add), with what the report had found out about them dropped. */
+export function previousCells(baseDir: string): MatrixCell[] {
+  const file = join(baseDir, 'matrix.json');
+  if (!existsSync(file)) return [];
+  const cells = (JSON.parse(readFileSync(file, 'utf8')) as { cells?: MatrixCell[] }).cells ?? [];
+  return cells.map(({ label, reportsDir, exitCode, seconds }) => ({ label, reportsDir, ...(exitCode !== undefined ? { exitCode } : {}), ...(seconds !== undefined ? { seconds } : {}) }));
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SetupError } from '../../harness/common/errors.js';
 import { planMatrix } from '../../harness/matrix/matrix-cells.js';
-import { writeMatrixReport } from '../../harness/matrix/matrix-report.js';
+import { previousCells, writeMatrixReport } from '../../harness/matrix/matrix-report.js';
 import type { MatrixCell } from '../../harness/matrix/matrix-table.js';
 import { buildableReleases } from '../../harness/cluster/releases.js';
 import { repoRoot } from '../../harness/run/config.js';
@@ -60,6 +60,12 @@ describe('the matrix report', () => {
     expect(html).toContain('<a href="matrix/1.36.3/index.html">1.36.3</a>');
     expect(html).not.toMatch(/<script src|<link /);
     expect(JSON.parse(readFileSync(join(base, 'matrix.json'), 'utf8')).rows).toHaveLength(3);
+    // --add reads the cells back as they were asked for, not what the report found out
+    expect(previousCells(base).map((c) => [c.label, c.reportsDir, c.kubernetesVersion])).toEqual([
+      ['1.35.4', 'matrix/1.35.4', undefined],
+      ['1.36.3', 'matrix/1.36.3', undefined],
+      ['1.37.2', 'matrix/1.37.2', undefined],
+    ]);
   });
 });
 
@@ -71,6 +77,11 @@ describe('npm run matrix: the cells', () => {
     expect(plan.cells.map((c) => c.label)).toEqual(['1.34.4', '1.35.4']);
     expect(plan.cells[0]!.args).toEqual(['--kubernetes', '1.34.4', '--scenarios', 'A003-4', '--selectProjects', 'scenarios']);
     expect(plan.reportsDir).toBe(join(repoRoot(), 'reports'));
+    expect(plan.add).toBe(false);
+    const added = planMatrix(['--add', '--kubernetes', '1.35', '--runtime', 'containerd2'], env, repoRoot());
+    if (added === 'help') throw new Error('help');
+    expect(added.add).toBe(true);
+    expect(added.cells).toEqual([{ label: '1.35.4-containerd2', kubernetes: '1.35.4', runtime: 'containerd2', args: ['--kubernetes', '1.35.4', '--runtime', 'containerd2', '--selectProjects', 'scenarios'] }]);
   });
 
   it('every release this checkout builds by default; refuses what a matrix cannot do, before anything runs', () => {

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const inheritedEnv = { ...process.env };
 const { importTs } = await import('../jest/ts-loader.mjs');
 const { planMatrix, MATRIX_USAGE } = await importTs('../../matrix/matrix-cells.ts');
-const { writeMatrixReport } = await importTs('../../matrix/matrix-report.ts');
+const { writeMatrixReport, previousCells } = await importTs('../../matrix/matrix-report.ts');
 const { repoRoot } = await importTs('../repo-root.ts');
 const { describeError } = await importTs('../../common/errors.ts');
 
@@ -65,7 +65,10 @@ for (const [i, cell] of plan.cells.entries()) {
   Object.assign(cells[i], { exitCode: code, seconds: Math.round((Date.now() - t0) / 1000) });
   say(`cell ${cell.label}: exit ${code} after ${Math.round((Date.now() - t0) / 1000)} s`);
 }
-const rows = writeMatrixReport(plan.reportsDir, cells);
+// --add: the previous matrix's other cells stay in the report (their folders are not touched)
+const earlier = plan.add ? previousCells(plan.reportsDir).filter((c) => !cells.some((n) => n.label === c.label)) : [];
+if (earlier.length) say(`--add: keeping ${earlier.length} cell(s) of the last matrix: ${earlier.map((c) => c.label).join(', ')}`);
+const rows = writeMatrixReport(plan.reportsDir, [...earlier, ...cells]);
 const total = Math.round((Date.now() - started) / 1000);
 say(`${rows.length} claims, ${rows.filter((r) => r.differs).length} differ between cells; ${total} s in all`);
 say(`report: ${join(plan.reportsDir, 'matrix.html')} (also matrix.md, matrix.json)`);

@@ -52,7 +52,10 @@ if (parsed.doctor) {
 // On a terminal, a live line under Jest's output says how far the scenarios are (live-line.mjs);
 // elsewhere (CI logs) they print a [progress] line every 30 s.
 const progressFile = process.stderr.isTTY && !process.env.CI ? join(parsed.config.reportsDir, 'progress.json') : undefined;
-const child = spawn(process.execPath, ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', jestBin, ...parsed.jestArgs], {
+// The interrupts project (real runs stopped with Ctrl-C) runs only when named: npm run test:interrupts.
+const DEFAULT_PROJECTS = ['unit', 'images', 'scenarios'];
+const jestArgs = parsed.jestArgs.some((a) => a.startsWith('--selectProjects')) ? parsed.jestArgs : [...parsed.jestArgs, '--selectProjects', ...DEFAULT_PROJECTS];
+const child = spawn(process.execPath, ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', jestBin, ...jestArgs], {
   stdio: progressFile ? ['inherit', 'pipe', 'pipe'] : 'inherit',
   env: { ...inheritedEnv, ...parsed.flagEnv, ...choiceEnv(chosen), ...(progressFile ? { PROBE_PROGRESS_FILE: progressFile, FORCE_COLOR: '1' } : {}) },
 });
