@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { run } from '../../harness/cluster/process/run.js';
+import { interruptWork, run } from '../../harness/cluster/process/run.js';
+import { runWithProgress } from '../../harness/cluster/process/run-with-progress.js';
 import { e2ePidFile, forgetE2ePid, recordE2ePid, signalRecordedE2e } from '../../harness/upstream/e2e-pid-file.js';
 
 // A command with a grandchild (sh and a background sleep): stopping it must stop the whole group.
@@ -52,5 +53,22 @@ describe('stopping a running command', () => {
     forgetE2ePid(tmp);
     expect(signalRecordedE2e(tmp, 'SIGTERM')).toBeUndefined();
     expect(e2ePidFile(tmp)).toBe(join(tmp, 'upstream-e2e', 'e2e.test.pid'));
+  });
+});
+
+// Last in this file: interruptWork() is for the whole process (Ctrl-C), it cannot be undone.
+describe('Ctrl-C during the setup work', () => {
+  it('stops the running build step, and the next one (go build after a killed go list) does not run at all', async () => {
+    const opts = (what: string) => ({ log: () => undefined, what, progress: { push: () => undefined, status: () => undefined }, tail: { push: () => undefined }, timeoutMs: 30_000 });
+    const started = Date.now();
+    const first = runWithProgress('sh', SCRIPT, opts('first step'));
+    await new Promise((r) => setTimeout(r, 300));
+    interruptWork();
+    expect((await first).exitCode).not.toBe(0);
+    const second = await runWithProgress('sh', ['-c', 'echo ran; sleep 30'], opts('second step'));
+    expect(second.exitCode).not.toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // teardown commands still run
+    expect((await run('sh', ['-c', 'echo teardown'], { reject: false })).stdout.trim()).toBe('teardown');
   });
 });

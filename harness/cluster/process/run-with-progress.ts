@@ -1,6 +1,6 @@
 import type { Log } from '../../common/log.js';
 import { withProgress } from '../../common/progress.js';
-import { run, type RunResult } from './run.js';
+import { run, workSignal, type RunResult } from './run.js';
 
 /** Reads a command's output lines and says how far it is (DebootstrapProgress, DockerBuildProgress...). */
 export interface OutputProgress {
@@ -24,7 +24,7 @@ export interface RunWithProgressOptions {
   since?: number;
 }
 
-/** Runs a long command to completion (non-zero exits resolve), with a progress line every 30 s. */
+/** Runs a long command to completion (non-zero exits resolve), with a progress line every 30 s; none after Ctrl-C (workSignal). */
 export function runWithProgress(file: string, args: readonly string[], options: RunWithProgressOptions): Promise<RunResult> {
   const { progress, tail } = options;
   return withProgress(
@@ -32,6 +32,7 @@ export function runWithProgress(file: string, args: readonly string[], options: 
       run(file, args, {
         reject: false,
         timeoutMs: options.timeoutMs,
+        signal: workSignal,
         ...(options.cwd ? { cwd: options.cwd } : {}),
         ...(options.env ? { env: options.env } : {}),
         onLine: (line) => {

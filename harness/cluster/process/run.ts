@@ -121,3 +121,18 @@ export async function which(file: string): Promise<string | undefined> {
 export function killAllRunning(signal: NodeJS.Signals = 'SIGTERM'): void {
   for (const pid of liveGroups) killGroup(pid, signal);
 }
+
+/**
+ * Aborted on Ctrl-C (interruptWork): the long setup work (builds, debootstrap: runWithProgress)
+ * then starts nothing new. A build step that follows one killed by the interrupt (go build after
+ * go list) would otherwise start after the kill and outlive the run. Teardown commands use run()
+ * without it.
+ */
+const work = new AbortController();
+export const workSignal: AbortSignal = work.signal;
+
+/** Ctrl-C: no further setup work, and every running command stopped. */
+export function interruptWork(): void {
+  work.abort(new Error('interrupted'));
+  killAllRunning();
+}

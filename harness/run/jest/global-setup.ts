@@ -7,7 +7,7 @@ import { privilegedRuntimeArgs } from '../../cluster/docker/privileged-runtime.j
 import { describeError } from '../../common/errors.js';
 import { buildDemoImages } from '../../cluster/images/build.js';
 import { consoleLog } from '../../common/log.js';
-import { killAllRunning } from '../../cluster/process/run.js';
+import { interruptWork } from '../../cluster/process/run.js';
 import { checkBeforeClusterWork, PreflightFailed } from '../../cluster/preflight/index.js';
 import { createProvider } from '../../cluster/create.js';
 import { chooseForThisMachine } from '../../cluster/registry-choice.js';
@@ -28,7 +28,7 @@ function onInterrupt(state: SetupState): void {
       stopping = true;
       const log = consoleLog('interrupt');
       log(`${signal}: stopping${state.config.keepCluster ? ' (the cluster is kept: PROBE_KEEP_CLUSTER)' : ' the cluster'}...`);
-      killAllRunning();
+      interruptWork();
       // upstream's e2e.test, started by a test in its own process group (e2e-pid-file.ts)
       if (signalRecordedE2e(state.config.reportsDir, 'SIGTERM')) log('stopping upstream e2e.test');
       const down = state.config.keepCluster ? Promise.resolve() : stopEverything(state, log);
