@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from
 import { join } from 'node:path';
 import semver from 'semver';
 import { SetupError } from '../common/errors.js';
+import { requiredVersion } from './go-mod.js';
 
 /**
  * The Kubernetes releases this checkout builds. ONE place pins them: the release the Go modules
@@ -17,10 +18,7 @@ export function releasesDir(repoRoot: string): string {
 
 /** The release the pinned modules require (the default), e.g. v1.35.4. */
 export function pinnedRelease(repoRoot: string): string {
-  const text = readFileSync(join(repoRoot, 'harness', 'cluster', 'local', 'gobuild', 'kube', 'go.mod'), 'utf8');
-  const m = /^\s*(?:require\s+)?k8s\.io\/kubernetes\s+(v\S+)/m.exec(text);
-  if (!m?.[1]) throw new Error('harness/cluster/local/gobuild/kube/go.mod does not require k8s.io/kubernetes');
-  return m[1];
+  return requiredVersion(readFileSync(join(repoRoot, 'harness', 'cluster', 'local', 'gobuild', 'kube', 'go.mod'), 'utf8'), 'k8s.io/kubernetes');
 }
 
 /** Releases with a folder of their own, e.g. [v1.34.4]. */

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../run/config.js';
 import type { Log } from '../common/log.js';
-import { goBuild, kubeLdflags, kubeOutDir, requiredVersion, type GoBuild } from '../cluster/local/binaries.js';
+import { goBuild, kubeLdflags, kubeOutDir, type GoBuild } from '../cluster/local/binaries.js';
+import { requiredVersion } from '../cluster/go-mod.js';
 
 /**
  * Upstream's own e2e test binary (`e2e.test`) and its test image binary (`agnhost`), built from

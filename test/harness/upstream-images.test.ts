@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { repoRoot } from '../../harness/run/config.js';
-import { gobuildDir, requiredVersion } from '../../harness/cluster/local/binaries.js';
+import { gobuildDir } from '../../harness/cluster/local/binaries.js';
+import { requiredVersion } from '../../harness/cluster/go-mod.js';
 import { e2eModuleDir } from '../../harness/upstream/e2e-binaries.js';
 import { imageRefsOfManifest, MANIFEST_GO, usedImageRefs } from '../../harness/upstream/test-image-names.js';
 

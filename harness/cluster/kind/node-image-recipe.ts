@@ -33,7 +33,6 @@ export function isSuiteNodeImage(ref: string): boolean {
   return ref.split('@')[0]!.startsWith(`${NODE_IMAGE_REPOSITORY}:`);
 }
 
-/** `1.35.4`, `v1.35.4` -> `v1.35.4`; anything else is not a Kubernetes release. */
 /** The files of a directory tree, relative paths sorted (for hashing). */
 function filesUnder(dir: string): string[] {
   return (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => statSync(join(dir, f)).isFile()).sort();

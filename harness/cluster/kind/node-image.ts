@@ -9,7 +9,8 @@ import { ensureMinbase, offlineBaseKey } from '../images/offline-bases.js';
 import { withDirLock } from '../images/lock.js';
 import { run } from '../process/run.js';
 import { runWithProgress } from '../process/run-with-progress.js';
-import { goBuild, gobuildDir, kubeBuild, kubeLdflags, KUBE_BUILD_TAGS, pauseBuild, requiredVersion, type GoBuild } from '../local/binaries.js';
+import { goBuild, kubeBuild, kubeLdflags, KUBE_BUILD_TAGS, pauseBuild, type GoBuild } from '../local/binaries.js';
+import { requiredVersion } from '../go-mod.js';
 import { checkRequestedVersion, extraReleases, pinnedRelease, releaseModuleDir, releasesDir } from '../releases.js';
 import {
   nodeImageDir,
@@ -129,8 +130,7 @@ async function build(options: KindNodeImageOptions, kubernetesVersion: string, k
   // 2. Go binaries (one after the other: each go build uses every core)
   const builds = nodeImageGoBuilds(config, kubernetesVersion);
   const paced = (b: GoBuild): GoBuild => (options.progressEveryMs !== undefined ? { ...b, progressEveryMs: options.progressEveryMs } : b);
-  // the pinned release has no releases/ folder: releaseModuleDir gives gobuild/kube itself
-  const kube = kubeBuild(config, { version: kubernetesVersion, moduleDir: releaseModuleDir(config, kubernetesVersion, 'kube', join(gobuildDir(config.repoRoot), 'kube')) });
+  const kube = kubeBuild(config, kubernetesVersion);
   const bin = {
     kube: await goBuild(paced(kube), log),
     pause: await goBuild(paced(pauseBuild(config)), log),

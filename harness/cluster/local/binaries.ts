@@ -8,6 +8,7 @@ import { run } from '../process/run.js';
 import { findGo } from '../preflight/go-toolchain.js';
 import { runWithProgress } from '../process/run-with-progress.js';
 import { clip } from '../../common/progress.js';
+import { requiredVersion } from '../go-mod.js';
 import { pinnedRelease, releaseModuleDir, resolveRelease } from '../releases.js';
 
 /**
@@ -41,14 +42,6 @@ export const KUBE_BUILD_TAGS = 'selinux,notest';
 
 export function gobuildDir(repoRoot: string): string {
   return join(repoRoot, 'harness', 'cluster', 'local', 'gobuild');
-}
-
-/** The version a go.mod requires a module at, e.g. v1.34.4 for k8s.io/kubernetes. */
-export function requiredVersion(goModText: string, modulePath: string): string {
-  const escaped = modulePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+(v\\S+)`, 'm').exec(goModText);
-  if (!match?.[1]) throw new Error(`go.mod does not require ${modulePath}`);
-  return match[1];
 }
 
 /** The version ldflags upstream's hack/lib/version.sh sets, with a fixed commit and date. */
@@ -272,14 +265,14 @@ export function kubeOutDir(cacheDir: string, version: string): string {
 }
 
 /**
- * The gobuild/kube build (the multi-call binary); the kind node image uses the same one, from the
- * same cache. `release`: another Kubernetes release, built in its own module folder (releases.ts).
+ * The gobuild/kube build (the multi-call binary) of `version` (default: the pinned release); the
+ * kind node image uses the same one, from the same cache. Another release builds in its own module
+ * folder (releases.ts).
  */
-export function kubeBuild(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>, release?: { version: string; moduleDir: string }): GoBuild {
-  const version = release?.version ?? pinnedRelease(config.repoRoot);
+export function kubeBuild(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>, version: string = pinnedRelease(config.repoRoot)): GoBuild {
   return {
     name: 'kube',
-    moduleDir: release?.moduleDir ?? join(gobuildDir(config.repoRoot), 'kube'),
+    moduleDir: releaseModuleDir(config, version, 'kube', join(gobuildDir(config.repoRoot), 'kube')),
     outDir: kubeOutDir(config.cacheDir, version),
     binary: 'kube',
     tags: KUBE_BUILD_TAGS,
@@ -305,8 +298,7 @@ export async function ensureBinaries(config: Pick<RunConfig, 'cacheDir' | 'repoR
   const kubernetesVersion = resolveRelease(config.repoRoot, config.kubernetes);
   const etcdVersion = requiredVersion(readFileSync(join(etcdModule, 'go.mod'), 'utf8'), 'go.etcd.io/etcd/server/v3');
   const kubeDir = kubeOutDir(config.cacheDir, kubernetesVersion);
-  const release = kubernetesVersion === pinnedRelease(config.repoRoot) ? undefined : { version: kubernetesVersion, moduleDir: releaseModuleDir(config, kubernetesVersion, 'kube', join(root, 'kube')) };
-  const kube = await goBuild(kubeBuild(config, release), log);
+  const kube = await goBuild(kubeBuild(config, kubernetesVersion), log);
   const components = {} as Record<KubeComponent, string>;
   for (const name of KUBE_COMPONENTS) {
     const link = join(kubeDir, name);

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../../run/config.js';
 import type { Log } from '../../common/log.js';
-import { goBuild, gobuildDir, requiredVersion, type GoBuild } from './binaries.js';
+import { goBuild, gobuildDir, type GoBuild } from './binaries.js';
+import { requiredVersion } from '../go-mod.js';
 
 /**
  * The container runtime of the local cluster's nodes (--runtime):

@@ -62,8 +62,9 @@ for (const [i, cell] of plan.cells.entries()) {
     child.on('exit', (c, s) => resolve(c ?? (s ? 130 : 1)));
   });
   child = undefined;
-  Object.assign(cells[i], { exitCode: code, seconds: Math.round((Date.now() - t0) / 1000) });
-  say(`cell ${cell.label}: exit ${code} after ${Math.round((Date.now() - t0) / 1000)} s`);
+  const seconds = Math.round((Date.now() - t0) / 1000);
+  Object.assign(cells[i], { exitCode: code, seconds });
+  say(`cell ${cell.label}: exit ${code} after ${seconds} s`);
 }
 // --add: the previous matrix's other cells stay in the report (their folders are not touched)
 const earlier = plan.add ? previousCells(plan.reportsDir).filter((c) => !cells.some((n) => n.label === c.label)) : [];
