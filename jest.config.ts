@@ -1,7 +1,7 @@
 import type { Config } from 'jest';
 import { createDefaultEsmPreset } from 'ts-jest';
 
-// `npm test` runs three projects (a fourth, interrupts, only when selected): the harness's own unit tests, the demo images' contract tests
+// `npm test` runs three projects (interrupts and faults only when selected): the harness's own unit tests, the demo images' contract tests
 // (Docker, no cluster), and every scenario folder against a real cluster. The cluster is brought
 // up in the scenarios project's global setup, which Jest runs only when a scenario is selected
 // (e.g. `npm test -- --selectProjects unit` needs no cluster).
@@ -29,6 +29,8 @@ const config: Config = {
     // Opt-in (npm run test:interrupts; test-command.mjs leaves it out unless --selectProjects names it):
     // real runs of npm test interrupted with Ctrl-C, each with a cluster of its own.
     { ...common, displayName: 'interrupts', roots: ['<rootDir>/test/interrupts'], testMatch: ['**/*.test.ts'] },
+    // Opt-in too (npm run test:faults): a real run of the fault fixtures (API server and kubelet restarts, a missing image).
+    { ...common, displayName: 'faults', roots: ['<rootDir>/test/faults'], testMatch: ['**/*.test.ts'] },
   ],
   testTimeout: 15 * 60_000,
   maxConcurrency: 8,

@@ -31,13 +31,13 @@ import { E2E_KILL_AFTER_MS, runUpstreamE2e } from '../harness/upstream/run-e2e.j
 const config = readConfig();
 const env = clusterOfRun(config.reportsDir);
 // --scenarios (checked by `npm test` before Jest starts): the others are not tests here.
-const dirs = scenarioDirsOf(repoRoot(), config.scenarios).dirs;
-// A scenario that stops a node runs alone; the time spent waiting for that is not its own.
+const dirs = scenarioDirsOf(config.scenariosDir, config.scenarios).dirs;
+// A scenario that stops a node or restarts a component runs alone; the time spent waiting for that is not its own.
 const lock = new ClusterLock();
 const LOCK_WAIT_ALLOWANCE_MS = 20 * 60_000;
 
 async function withCluster<T>(id: string, exclusive: boolean, fn: () => Promise<T>): Promise<T> {
-  if (exclusive) consoleLog(id)(`${id}: disrupts the cluster (stops a node): waiting until it can run alone`);
+  if (exclusive) consoleLog(id)(`${id}: disrupts the cluster (stops a node or restarts a component): waiting until it can run alone`);
   const release = exclusive ? await lock.exclusive() : await lock.shared();
   try {
     return await fn();

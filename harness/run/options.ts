@@ -31,6 +31,8 @@ export interface RunOptions {
   mutations: (typeof MUTATION_MODES)[number];
   /** Scenario folders (or their prefixes up to a dash) to run; unset: all. */
   scenarios: string[] | undefined;
+  /** The folder whose sub-folders are the scenarios (default: the repository's scenarios/). */
+  scenariosDir: string;
   /** How many times each scenario runs (own namespaces, side by side); 1: once. */
   repeat: number;
   /** Also run upstream's own probe and hook e2e cases (e2e.test) on the cluster (local provider only). */
@@ -211,6 +213,18 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
     providers: PROVIDERS,
     help: 'run only these scenarios, e.g. A001-8,A003-7 (the others are not tests)',
     doc: 'run only these scenario folders: a name is a folder name or its start up to a dash (`A001-9` is the four `A001-9-*` folders). The others are not registered at all (neither skipped nor in the claims report); a name that selects no folder stops the run before Jest starts. `-t` (Jest) still works, but reports the tests it filters out as skipped.',
+  },
+  scenariosDir: {
+    flag: '--scenarios-dir',
+    env: 'PROBE_SCENARIOS_DIR',
+    value: 'DIR',
+    schema: directory,
+    use: `use a directory ${NO_CONTROL}`,
+    default: () => join(repoRoot(), 'scenarios'),
+    defaultText: '`scenarios`',
+    providers: PROVIDERS,
+    help: 'run the scenario folders of another directory',
+    doc: "run the scenario folders of another directory instead of the repository's `scenarios/` (your own, kept outside the repository; the fault tests' fixtures). Relative paths are taken from the current directory.",
   },
   upstreamE2e: {
     flag: '--upstream-e2e',

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { nodeControlAvailable, type NodeAccessSpec } from '../cluster/node-access.js';
+import { componentRestartAvailable, nodeControlAvailable, type NodeAccessSpec } from '../cluster/node-access.js';
 import type { ImageRewrite } from '../engine/cluster-access.js';
 import type { ClusterAbilities } from '../engine/scenario/needs.js';
 
@@ -65,6 +65,7 @@ export function abilitiesOf(cluster: ClusterHandle): ClusterAbilities {
   return {
     nodes: cluster.nodes.length,
     nodeControl: nodeControlAvailable(cluster.nodeAccess),
+    componentRestart: componentRestartAvailable(cluster.nodeAccess),
     kubernetesVersion: cluster.kubernetesVersion,
     ...('unknown' in gates && typeof gates.unknown === 'string' ? { featureGatesUnknown: gates.unknown } : { featureGates: gates as Record<string, boolean> }),
   };

@@ -8,7 +8,7 @@ import { abilitiesOf, type RunHandle } from './run-handle.js';
  * cluster (or why there was none). Global teardown writes them; the report page check writes them
  * first, once the scenarios are done, to open the page in a browser.
  */
-export function writeReports(config: Pick<RunConfig, 'repoRoot' | 'reportsDir' | 'provider' | 'scenarios'>, outcome: RunHandle['outcome'] | undefined): { claims: string; page: string } {
+export function writeReports(config: Pick<RunConfig, 'repoRoot' | 'reportsDir' | 'provider' | 'scenarios' | 'scenariosDir'>, outcome: RunHandle['outcome'] | undefined): { claims: string; page: string } {
   const cluster = outcome?.ready ? outcome.cluster : undefined;
   const claims = writeClaimsReport(config.repoRoot, config.reportsDir, {
     kubernetesVersion: cluster?.kubernetesVersion ?? 'unknown',
@@ -16,6 +16,7 @@ export function writeReports(config: Pick<RunConfig, 'repoRoot' | 'reportsDir' |
     ...(cluster?.runtime ? { runtime: cluster.runtime } : {}),
     ...(cluster?.nodeImage ? { nodeImage: cluster.nodeImage } : {}),
     ...(config.scenarios ? { selected: config.scenarios } : {}),
+    scenariosDir: config.scenariosDir,
     ...(cluster ? { cluster: abilitiesOf(cluster) } : {}),
     ...(outcome && !outcome.ready ? { noCluster: outcome.failure.message.split('\n')[0]! } : !outcome ? { noCluster: 'setup did not finish' } : {}),
   });

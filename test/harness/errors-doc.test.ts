@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { makePlan } from '../../harness/cluster/local/plan.js';
 import { goBuild } from '../../harness/cluster/local/binaries.js';
 import { existingOptions } from '../../harness/cluster/existing/existing-options.js';
 import { loadScenario } from '../../harness/engine/scenario/load.js';
+import { cannotStart } from '../../harness/engine/expect/cannot-start.js';
 import { parseOptions } from '../../harness/run/parse-options.js';
 import { readConfig, repoRoot } from '../../harness/run/config.js';
 import { FakeMachine, fakeGo, NO_DAEMON } from './fake-machine.js';
@@ -104,6 +106,15 @@ const produce: Record<string, () => string | Promise<string>> = {
   },
   'disk-full': () => whatAndFix(checkFreeDisk([{ path: join(tmp, 'cache'), bytes: 4 * GIB, what: 'Go build cache', movedBy: 'GOCACHE' }], { deviceOf: () => 1, freeBytes: () => 1 * GIB })),
   'no-chromium': () => whatAndFix(checkReportBrowser('local', { PATH: fresh().bin })),
+  'missing-image': () =>
+    cannotStart({ pods: new Map([['p', { metadata: { name: 'p' }, status: { containerStatuses: [{ name: 'c', image: 'probe-conformance/x:1', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ErrImageNeverPull', message: 'Container image "probe-conformance/x:1" is not present with pull policy of Never' } } }] } }]]) }) ?? 'no problem',
+  'kubelet-restart-without-pod': () => loadProblem('steps:\n  - apply: pod.yaml\n  - restart: {component: kubelet}\n'),
+  'empty-scenarios-dir': () => {
+    const empty = join(tmp, 'no-scenarios');
+    mkdirSync(empty, { recursive: true });
+    const r = spawnSync(process.execPath, [join(repoRoot(), 'harness', 'run', 'cli', 'test-command.mjs'), '--scenarios-dir', empty, '--selectProjects', 'scenarios'], { encoding: 'utf8', env: { ...process.env, PROBE_REPORTS_DIR: join(tmp, 'reports') } });
+    return `${r.stderr}${r.stdout}`;
+  },
 };
 
 /** The load error of a scenario whose two claims have one ID. */

@@ -36,6 +36,7 @@ const INVALID: Record<OptionKey, [string, string]> = {
   keepCluster: ['maybe', 'use 1, true or yes (or 0, false, no)'],
   mutations: ['some', 'use one of off, only, also'],
   scenarios: ['A001-8,a b', 'use scenario folder names or their starts, comma-separated, e.g. A001-8,A003-7'],
+  scenariosDir: ['/tmp/a\tb', 'use a directory without control characters'],
   repeat: ['0', 'use a whole number from 1 to 50'],
   upstreamE2e: ['maybe', 'use 1, true or yes (or 0, false, no)'],
   imageBases: ['dockerhub', 'use one of auto, official, offline'],
@@ -105,6 +106,7 @@ describe('valid values make a typed RunConfig', () => {
       keepCluster: false,
       mutations: 'off',
       scenarios: undefined,
+      scenariosDir: `${repoRoot()}/scenarios`,
       repeat: 1,
       upstreamE2e: false,
       imageBases: 'auto',
@@ -143,6 +145,7 @@ describe('valid values make a typed RunConfig', () => {
       PROBE_CACHE_DIR: '/c',
       PROBE_STATE_DIR: '/s/',
       PROBE_REPORTS_DIR: 'out',
+      PROBE_SCENARIOS_DIR: 'mine',
     });
     expect(config).toEqual({
       provider: 'existing',
@@ -151,6 +154,7 @@ describe('valid values make a typed RunConfig', () => {
       runtime: 'containerd1',
       keepCluster: true,
       mutations: 'also',
+      scenariosDir: `${process.cwd()}/mine`,
       repeat: 1,
       upstreamE2e: false,
       imageBases: 'offline',

@@ -19,8 +19,8 @@ describe('step registry', () => {
   });
 
   it('flags: who acts on the cluster, who disrupts it, whose pass is no evidence', () => {
-    expect(keys((d) => d.acts)).toEqual(['apply', 'delete', 'exec', 'http', 'node']);
-    expect(keys((d) => d.disruptsCluster)).toEqual(['node']);
+    expect(keys((d) => d.acts)).toEqual(['apply', 'delete', 'exec', 'http', 'node', 'restart']);
+    expect(keys((d) => d.disruptsCluster)).toEqual(['node', 'restart']);
     expect(keys((d) => d.passedIsEvidence === false)).toEqual(['apply']);
   });
 

@@ -130,6 +130,13 @@ describe('ensureDockerEngine', () => {
     expect(readFileSync(join(w.options.logDir!, 'dockerd.log'), 'utf8')).toContain('fake dockerd starting');
     expect(lines.at(-1)).toMatch(/^started dockerd 99.0-fake \(pid \d+, log .*dockerd.log\)$/);
 
+    // A second run (refused at its preflight) must not stop the dockerd a live run started.
+    writeFileSync(join(w.options.stateDir, 'dockerd.owner'), `${process.ppid}\n`);
+    expect(await stopStartedDockerEngine(log, w.options)).toBe(false);
+    expect(lines.at(-1)).toBe(`leaving dockerd (pid ${pid}) running: run ${process.ppid}, which started it, is still going`);
+    expect(isAlive(pid)).toBe(true);
+    writeFileSync(join(w.options.stateDir, 'dockerd.owner'), `${process.pid}\n`);
+
     expect(await stopStartedDockerEngine(log, w.options)).toBe(true);
     expect(isAlive(pid)).toBe(false);
     expect(existsSync(dockerdPidFile(w.options))).toBe(false);

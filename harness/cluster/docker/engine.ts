@@ -36,6 +36,11 @@ export function dockerdPidFile(options: Pick<DockerEngineOptions, 'stateDir'>): 
   return join(options.stateDir, 'dockerd.pid');
 }
 
+/** The pid of the process that started the suite's dockerd: while it lives, that run still uses it. */
+function dockerdOwnerFile(options: Pick<DockerEngineOptions, 'stateDir'>): string {
+  return join(options.stateDir, 'dockerd.owner');
+}
+
 interface InfoResult {
   ok: boolean;
   version: string;
@@ -140,6 +145,7 @@ export async function ensureDockerEngine(log: Log, options: DockerEngineOptions)
   log(`starting dockerd (log: ${logFile})`);
   const args = (await options.extraArgs?.()) ?? [];
   const daemon = startDaemon({ name: 'dockerd', command: dockerd, args, logFile, pidFile });
+  writeFileSync(dockerdOwnerFile(options), `${process.pid}\n`);
   let exitCode: number | null | undefined;
   void daemon.exited.then((code) => {
     exitCode = code;
@@ -197,7 +203,14 @@ export async function stopStartedDockerEngine(log: Log, options: Pick<DockerEngi
     rmSync(pidFile, { force: true });
     return false;
   }
+  // Started by another run that is still going (two runs at once; one refused at its preflight): it is that run's to stop.
+  const owner = readPid(dockerdOwnerFile(options));
+  if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
+    log(`leaving dockerd (pid ${pid}) running: run ${owner}, which started it, is still going`);
+    return false;
+  }
   log(`stopping dockerd (pid ${pid}) started by this suite`);
   await stopFromPidFile(pidFile, 20_000);
+  rmSync(dockerdOwnerFile(options), { force: true });
   return true;
 }

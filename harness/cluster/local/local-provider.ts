@@ -8,7 +8,8 @@ import { run } from '../process/run.js';
 import type { NodeAccessSpec } from '../node-access.js';
 import type { Cluster, ClusterProvider, LoadedImages } from '../provider.js';
 import { ensureBinaries, type LocalBinaries } from './binaries.js';
-import { writeConfigs } from './configs.js';
+import { writeConfigs, type ConfigFiles } from './configs.js';
+import type { LocalDaemonSpec } from './daemon-control.js';
 import { checkHost, checkPortsFree, makeRootShared, type HostFacts } from './host-checks.js';
 import { loadDockerImages } from './images.js';
 import { clearPodCgroups } from './cgroups.js';
@@ -18,8 +19,8 @@ import { setUpNetwork, tearDownNetwork, type NetworkState } from './network.js';
 import type { LocalNodeControl } from './node-control.js';
 import { writePki } from './pki.js';
 import { runtimeCommands, ensureRuntime } from './runtime.js';
-import { makePlan, type LocalNode, type LocalPlan } from './plan.js';
-import { daemonOrder, isRunning, kubeletCommandLine, kubeletHealthzURL, logFile, pidFile, startCluster, stopDaemons } from './processes.js';
+import { apiserverURL, makePlan, type LocalNode, type LocalPlan } from './plan.js';
+import { commandLines, daemonOrder, isRunning, kubeletCommandLine, kubeletHealthzURL, logFile, pidFile, startCluster, stopDaemons } from './processes.js';
 
 /** What down() needs to undo, kept on disk so a later run can clean up after a killed one. */
 interface StateFile {
@@ -73,7 +74,8 @@ export class LocalProvider implements ClusterProvider {
     await startCluster(plan, binaries, files, facts, log);
     const names = plan.nodes.map((n) => n.name);
     log(`node(s) ${names.join(', ')} Ready ${((Date.now() - clusterStart) / 1000).toFixed(1)}s after the daemons started (${((Date.now() - started) / 1000).toFixed(1)}s with builds)`);
-    const access: NodeAccessSpec = { kind: 'local', ...(plan.nodes.length > 1 ? { control: this.nodeControl(binaries) } : {}) };
+    const kubelets = this.nodeControl(binaries);
+    const access: NodeAccessSpec = { kind: 'local', ...(plan.nodes.length > 1 ? { control: kubelets } : {}), components: { apiserver: this.apiserver(binaries, files), kubelets } };
     return {
       kubeconfig: plan.paths.adminKubeconfig,
       nodes: names,
@@ -84,7 +86,19 @@ export class LocalProvider implements ClusterProvider {
     };
   }
 
-  /** With 2+ nodes, test workers can stop and start any node's kubelet (node-control.ts). */
+  /** How a `restart` step stops and starts the API server (component-control.ts). */
+  private apiserver(binaries: LocalBinaries, files: ConfigFiles): LocalDaemonSpec {
+    const plan = this.plan;
+    return {
+      ...commandLines(plan, binaries, files)['kube-apiserver']!,
+      pidFile: pidFile(plan, 'kube-apiserver'),
+      logFile: logFile(plan, 'kube-apiserver'),
+      healthz: `${apiserverURL(plan)}/readyz`,
+      caFile: join(plan.paths.pki, 'ca.crt'),
+    };
+  }
+
+  /** Test workers can stop and start any node's kubelet (node-control.ts; a node stop needs 2+ nodes). */
   private nodeControl(binaries: LocalBinaries): LocalNodeControl {
     const plan = this.plan;
     return Object.fromEntries(

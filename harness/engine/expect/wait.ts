@@ -1,6 +1,7 @@
 import { abortReason, Deadline, onAbort } from '../../common/wait.js';
 import type { ClusterView } from '../observe/recorder.js';
 import type { Condition } from '../scenario/schema.js';
+import { cannotStart } from './cannot-start.js';
 import { checkAll } from './conditions.js';
 
 const TICK_MS = 250;
@@ -42,6 +43,8 @@ async function watchConditions(view: ClusterView, conditions: Condition[], ms: n
   let result: Held | undefined;
   let failure: ExpectationFailed | undefined;
   let samples = 0;
+  // A step about a waiting reason may be about an image problem on purpose.
+  const aboutWaiting = JSON.stringify(conditions).includes('"waitingReason"');
   await new Promise<void>((resolve, reject) => {
     let done = false;
     let stopAbort = (): void => undefined;
@@ -60,6 +63,11 @@ async function watchConditions(view: ClusterView, conditions: Condition[], ms: n
       if (done) return;
       try {
         const t = Date.now() - view.timeline.startedAt;
+        const stuck = aboutWaiting ? undefined : cannotStart(view);
+        if (stuck) {
+          failure = new ExpectationFailed(stuck, stuck);
+          return finish();
+        }
         const check = checkAll(conditions, view);
         samples++;
         if (mode === 'eventually') {
@@ -68,7 +76,8 @@ async function watchConditions(view: ClusterView, conditions: Condition[], ms: n
             return finish();
           }
           if (deadline.passed()) {
-            failure = new ExpectationFailed(`not true within ${(ms / 1000).toFixed(1)}s: ${check.observed}`, check.observed);
+            const pulling = aboutWaiting ? undefined : cannotStart(view, true);
+            failure = new ExpectationFailed(`not true within ${(ms / 1000).toFixed(1)}s: ${check.observed}${pulling ? `; ${pulling}` : ''}`, check.observed);
             return finish();
           }
         } else {

@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { Kube } from '../k8s/client.js';
 import { recordPodChanges } from './pod-changes.js';
-import { Timeline } from './timeline.js';
+import { Timeline, WATCH_BACKLOG_MS, type Gap } from './timeline.js';
 
 /** What the watches have seen so far in one namespace; expectations are evaluated on it. */
 export interface ClusterView {
@@ -28,6 +28,11 @@ export function recordFirstSeen(firstSeen: Map<string, string>, pod: k8s.V1Pod):
 
 function podFromEvent(e: k8s.CoreV1Event): string | undefined {
   return e.involvedObject?.kind === 'Pod' ? e.involvedObject.name : undefined;
+}
+
+function errorText(err: unknown): string {
+  const e = err as { code?: string; message?: string; statusCode?: number } | undefined;
+  return e?.code ?? (e?.statusCode ? `HTTP ${e.statusCode}` : (e?.message ?? String(err))).slice(0, 120);
 }
 
 /** spec.containers{name} -> name */
@@ -57,6 +62,9 @@ export class ClusterRecorder implements ClusterView {
   private readonly sliceMap = new Map<string, k8s.V1EndpointSlice>();
   private informers: k8s.Informer<k8s.KubernetesObject>[] = [];
   private stopped = false;
+  /** Watches that are lost now, and the gap they make. */
+  private readonly lost = new Set<string>();
+  private gap: Gap | undefined;
 
   constructor(
     private readonly kube: Kube,
@@ -132,12 +140,38 @@ export class ClusterRecorder implements ClusterView {
     slices.on('delete', (s) => this.sliceMap.delete(s.metadata?.name ?? '?'));
 
     this.informers = [pods, events, slices] as unknown as k8s.Informer<k8s.KubernetesObject>[];
-    for (const inf of this.informers) {
-      inf.on('error', () => {
-        if (!this.stopped) setTimeout(() => void inf.start().catch(() => undefined), 1_000);
-      });
-    }
+    this.informers.forEach((inf, i) => this.keepWatching(inf, ['pods', 'events', 'endpointslices'][i]!));
     await Promise.all(this.informers.map((i) => i.start()));
+  }
+
+  /**
+   * A watch that ends with an error (the API server went away) is started again every second
+   * until it connects; from the first error until every watch is back, the timeline has an
+   * unobserved gap, so that no verdict rests on a moment nobody saw.
+   */
+  private keepWatching(inf: k8s.Informer<k8s.KubernetesObject>, what: string): void {
+    let errors = 0;
+    inf.on('error', (err: unknown) => {
+      errors++;
+      if (this.stopped) return;
+      this.lost.add(what);
+      this.gap ??= this.timeline.startGap('watches', 'watches lost', WATCH_BACKLOG_MS, `watch of ${what} lost (${errorText(err)}); retrying every second`);
+      setTimeout(() => {
+        if (this.stopped) return;
+        const before = errors;
+        void inf
+          .start()
+          .then(() => {
+            if (errors !== before || this.stopped) return;
+            this.lost.delete(what);
+            if (this.lost.size === 0 && this.gap) {
+              this.timeline.endGap(this.gap, 'watches', 'watches re-established; changes made meanwhile arrive now, late');
+              this.gap = undefined;
+            }
+          })
+          .catch(() => undefined);
+      }, 1_000);
+    });
   }
 
   async stop(): Promise<void> {

@@ -47,9 +47,10 @@ const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** One row per claim of every scenario folder, from the results the scenarios wrote. */
 /** `noCluster`: why the run had no cluster (every claim is then not run, for that reason). `upstream`: reports/upstream-e2e/summary.json, if the run wrote one. */
-export function claimRows(repoRoot: string, reportsDir: string, cluster: ClusterAbilities = { nodes: 1, nodeControl: false }, noCluster?: string, selected?: readonly string[], upstreamSummary?: UpstreamSummary): ClaimRow[] {
+/** `scenariosDir`: where the scenario folders are (--scenarios-dir; default scenarios/). */
+export function claimRows(repoRoot: string, reportsDir: string, cluster: ClusterAbilities = { nodes: 1, nodeControl: false }, noCluster?: string, selected?: readonly string[], upstreamSummary?: UpstreamSummary, scenariosDir = join(repoRoot, 'scenarios')): ClaimRow[] {
   const rows: ClaimRow[] = [];
-  for (const dir of scenarioDirsOf(repoRoot, selected).dirs) {
+  for (const dir of scenarioDirsOf(scenariosDir, selected).dirs) {
     let scenario;
     try {
       scenario = loadScenario(dir, repoRoot);
@@ -172,7 +173,7 @@ function coverageLine(catalogue: NonNullable<ReturnType<typeof upstreamCatalogue
   return ` ${catalogue.cases.length - missing.length} of ${catalogue.cases.length} catalogue cases have a scenario${missing.length ? `; none yet: ${missing.join(', ')}` : ''}.`;
 }
 
-export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { kubernetesVersion: string; provider: string; runtime?: string; nodeImage?: string; cluster?: ClusterAbilities; noCluster?: string; selected?: string[] }): string {
+export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { kubernetesVersion: string; provider: string; runtime?: string; nodeImage?: string; cluster?: ClusterAbilities; noCluster?: string; selected?: string[]; scenariosDir?: string }): string {
   let upstreamSummary: UpstreamSummary | undefined;
   let summaryProblem: string | undefined;
   try {
@@ -180,9 +181,9 @@ export function writeClaimsReport(repoRoot: string, reportsDir: string, meta: { 
   } catch (e) {
     summaryProblem = (e as Error).message;
   }
-  const rows = claimRows(repoRoot, reportsDir, meta.cluster, meta.noCluster, meta.selected, upstreamSummary);
+  const rows = claimRows(repoRoot, reportsDir, meta.cluster, meta.noCluster, meta.selected, upstreamSummary, meta.scenariosDir);
   const count = (f: (r: ClaimRow) => boolean, of = rows) => of.filter(f).length;
-  const { cluster: _abilities, ...shown } = meta;
+  const { cluster: _abilities, scenariosDir: _dir, ...shown } = meta;
   writeFileSync(join(reportsDir, 'claims.json'), JSON.stringify({ ...shown, generatedAt: new Date().toISOString(), claims: rows }, null, 2));
   const catalogue = upstreamCatalogue(repoRoot);
   const sections = GROUPS.flatMap(({ group, title }) => {

@@ -2,7 +2,7 @@ import { definitionOfStep } from '../steps/registry.js';
 
 /**
  * Scenarios share the cluster and run side by side, except one that disrupts it for everyone
- * (a `node` step stops a node): it waits until the others running have finished, and runs alone.
+ * (a `node` step stops a node, a `restart` step restarts the API server or a kubelet): it waits until the others running have finished, and runs alone.
  * A read/write lock in the one process that runs the scenarios. Shared users never wait for a
  * waiting exclusive one: a disruptive scenario runs once nothing else is running, at the latest
  * at the end, instead of stalling everything behind the longest scenario in progress.

@@ -6,6 +6,8 @@ export interface ClusterAbilities {
   nodes: number;
   /** The provider can stop and start a node (kind). */
   nodeControl: boolean;
+  /** The provider can restart the API server and kubelets (local); absent: no. */
+  componentRestart?: boolean;
   /** The nodes' Kubernetes version (v1.35.4); unknown -> a scenario with `needs.kubernetes` is not run. */
   kubernetesVersion?: string;
   /** The feature gates the API server reports; absent -> `featureGatesUnknown` says why. */
@@ -30,6 +32,7 @@ export function unmetNeeds(spec: Scenario, cluster: ClusterAbilities): string | 
   const nodes = needs?.nodes ?? 1;
   if (cluster.nodes < nodes) reasons.push(`needs ${nodes} nodes, the cluster has ${cluster.nodes}`);
   if (needs?.nodeControl && !cluster.nodeControl) reasons.push('needs a provider that can stop and start a node (kind, or local with --nodes 2)');
+  if (needs?.componentRestart && !cluster.componentRestart) reasons.push('needs a provider that can restart the API server and kubelets (local)');
   if (needs?.kubernetes) {
     const release = cluster.kubernetesVersion ? releaseOf(cluster.kubernetesVersion) : undefined;
     if (!release) reasons.push(`needs Kubernetes ${needs.kubernetes}, the cluster's version is unknown (${cluster.kubernetesVersion ?? 'not reported'})`);

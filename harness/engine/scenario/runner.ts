@@ -2,7 +2,7 @@ import type { Kube } from '../k8s/client.js';
 import { createNamespace, deleteNamespace, namespaceName } from '../k8s/namespace.js';
 import type { Log } from '../../common/log.js';
 import { ClusterRecorder, type ClusterView } from '../observe/recorder.js';
-import type { TimelineEntry } from '../observe/timeline.js';
+import type { Gap, TimelineEntry } from '../observe/timeline.js';
 import type { ImageRewrite, NodeAccess } from '../cluster-access.js';
 import type { StepDefinition } from '../steps/define.js';
 import { definitionOfStep } from '../steps/registry.js';
@@ -38,6 +38,8 @@ export interface ScenarioResult {
   durationMs: number;
   steps: StepResult[];
   timeline: TimelineEntry[];
+  /** Stretches nobody saw: watches lost, a component stopped (see Gap); empty when none. */
+  gaps?: Gap[];
 }
 
 /** How long the end of a scenario waits for its namespace to go before removing its pods' node files. */
@@ -120,7 +122,7 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
     ...(opts.nodePathJournal ? { nodePathJournal: opts.nodePathJournal } : {}),
     signal: abort.signal,
   };
-  const result: ScenarioResult = { id: scenario.id, title: scenario.spec.title, namespace, passed: false, durationMs: 0, steps: [], timeline: view.timeline.entries };
+  const result: ScenarioResult = { id: scenario.id, title: scenario.spec.title, namespace, passed: false, durationMs: 0, steps: [], timeline: view.timeline.entries, gaps: view.timeline.gaps };
   const defaultClaim = scenario.spec.claims[0]!.id;
   const deadline = parseDuration(scenario.spec.timeout) * 1000;
   const total = scenario.spec.steps.length;

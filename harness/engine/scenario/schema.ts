@@ -56,6 +56,8 @@ export const Scenario = z.strictObject({
       nodes: z.number().int().min(1).optional(),
       /** A provider that can stop and start a node (the `node` step): kind. */
       nodeControl: z.boolean().optional(),
+      /** A provider that can restart the API server and kubelets (the `restart` step): local. */
+      componentRestart: z.boolean().optional(),
       /** The nodes' Kubernetes version must be in this range (semver): ">=1.34", ">=1.33 <1.36", "1.35.x". */
       kubernetes: z
         .string()

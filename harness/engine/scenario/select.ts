@@ -1,4 +1,4 @@
-import { basename, join } from 'node:path';
+import { basename, relative } from 'node:path';
 import { discoverScenarioDirs } from './load.js';
 
 /**
@@ -15,13 +15,14 @@ export function selectScenarioDirs(dirs: readonly string[], names: readonly stri
 }
 
 /** The one line refusing names that select no folder. */
-export function unknownScenariosError(unknown: readonly string[], dirs: readonly string[]): string {
+export function unknownScenariosError(unknown: readonly string[], dirs: readonly string[], scenariosDir = 'scenarios'): string {
   const all = dirs.map((d) => basename(d));
-  return `--scenarios: no scenario folder ${unknown.map((u) => `"${u}"`).join(', ')} in scenarios/ (a name is a folder name or its start up to a dash, e.g. ${all[0]?.split('-').slice(0, 2).join('-') ?? 'A000-1'}); folders: ${all.join(', ')}`;
+  const where = relative(process.cwd(), scenariosDir) || '.';
+  return `--scenarios: no scenario folder ${unknown.map((u) => `"${u}"`).join(', ')} in ${where}/ (a name is a folder name or its start up to a dash, e.g. ${all[0]?.split('-').slice(0, 2).join('-') ?? 'A000-1'}); folders: ${all.join(', ')}`;
 }
 
-/** The scenario folders of the repository that `names` (--scenarios) selects, all of them when none; `all` and `unknown` for the refusal. */
-export function scenarioDirsOf(repoRoot: string, names: readonly string[] | undefined): { dirs: string[]; all: string[]; unknown: string[] } {
-  const all = discoverScenarioDirs(join(repoRoot, 'scenarios'));
+/** The scenario folders under scenariosDir (--scenarios-dir) that `names` (--scenarios) selects, all of them when none; `all` and `unknown` for the refusal. */
+export function scenarioDirsOf(scenariosDir: string, names: readonly string[] | undefined): { dirs: string[]; all: string[]; unknown: string[] } {
+  const all = discoverScenarioDirs(scenariosDir);
   return { ...selectScenarioDirs(all, names), all };
 }

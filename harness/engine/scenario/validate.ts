@@ -6,10 +6,10 @@ import { discoverScenarioDirs, loadScenario, ScenarioFileError } from './load.js
  * `since:` references, mutations) without Docker or a cluster, in about a second. Returns the exit
  * code: 0 when every folder loads.
  */
-export function validateScenarios(repoRoot: string, write: (text: string) => void = (t) => process.stdout.write(t)): number {
-  const dirs = discoverScenarioDirs(join(repoRoot, 'scenarios'));
+export function validateScenarios(repoRoot: string, write: (text: string) => void = (t) => process.stdout.write(t), scenariosDir = join(repoRoot, 'scenarios')): number {
+  const dirs = discoverScenarioDirs(scenariosDir);
   if (dirs.length === 0) {
-    write(`no scenario folders under ${join(repoRoot, 'scenarios')}\n`);
+    write(`no scenario folders under ${scenariosDir}\n`);
     return 1;
   }
   let bad = 0;

@@ -3,7 +3,7 @@ import { eventually } from '../expect/wait.js';
 import { Condition, StepBase, TimeExpr } from '../scenario/schema-parts.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
 import { clusterMoment, elapsedBetween, elapsedText, fitsWindow, watchMoment, type Moment } from '../scenario/moments.js';
-import type { Timeline, TimelineEntry } from '../observe/timeline.js';
+import { Timeline, type TimelineEntry } from '../observe/timeline.js';
 import { checkTimeExpr, evaluateTime } from '../scenario/time-expr.js';
 import { asList, conditionKindProblems, conditionPodRefs, describeConditions } from './conditions.js';
 import { defineStep, type StepCheckContext } from './define.js';
@@ -77,6 +77,17 @@ async function run(ctx: ScenarioContext, spec: ExpectStep): Promise<StepOutcome>
   const elapsed = elapsedBetween(ref, happened);
   const clock = happened.source === 'cluster' ? 'cluster timestamps' : 'seen by watch';
   const window = `[${min.toFixed(1)}s, ${max.toFixed(1)}s] after ${spec.since}`;
+  const timeline = ctx.view.timeline;
+  // A change first seen in a gap, or as its backlog arrives, may have happened at any moment of it.
+  const unseen = [...(happened.source === 'watch' ? [happened.lo] : []), ...(ref.source === 'watch' && ref.lo === ref.hi ? [ref.lo] : [])]
+    .map((t) => timeline.gapAt(t))
+    .find((g) => g !== undefined);
+  if (unseen) {
+    throw new Error(
+      `no verdict: ${held.observed} was seen ${elapsedText(elapsed)} after ${spec.since}, but in or right after a gap (${Timeline.gapText(unseen)}), when what happened meanwhile arrives late; ` +
+        `it happened at a moment nobody saw. Measure across an outage with facts the cluster timestamps (pod conditions, events)`,
+    );
+  }
   if (held.atFirstCheck && held.at === undefined && elapsed.hi >= min) {
     // Seen only by the watch, at some moment before this step began: the lower bound cannot be proven.
     throw new Error(
@@ -86,7 +97,8 @@ async function run(ctx: ScenarioContext, spec: ExpectStep): Promise<StepOutcome>
     );
   }
   if (!fitsWindow(elapsed, min, max)) {
-    throw new Error(`happened ${elapsedText(elapsed)} after ${spec.since} (${clock}), outside ${window}: ${held.observed}`);
+    const meanwhile = timeline.gapsOverlapping(ref.lo, happened.hi).map((g) => Timeline.gapText(g));
+    throw new Error(`happened ${elapsedText(elapsed)} after ${spec.since} (${clock}), outside ${window}${meanwhile.length ? ` (meanwhile: ${meanwhile.join('; ')})` : ''}: ${held.observed}`);
   }
   const seconds = Number(((elapsed.lo + elapsed.hi) / 2).toFixed(1));
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { holdsFor } from '../expect/wait.js';
+import { Timeline } from '../observe/timeline.js';
 import { Condition, StepBase, TimeExpr } from '../scenario/schema-parts.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
 import { checkTimeExpr, evaluateTime } from '../scenario/time-expr.js';
@@ -16,7 +17,14 @@ type HoldsStep = z.infer<typeof HoldsStep>;
 
 async function run(ctx: ScenarioContext, step: HoldsStep): Promise<StepOutcome> {
   const seconds = evaluateTime(step.for, ctx.probeLookup);
+  const timeline = ctx.view.timeline;
+  const from = Date.now() - timeline.startedAt;
   const held = await holdsFor(ctx.view, asList(step.holds), seconds * 1000, ctx.signal);
+  // Held as far as the watches saw: a violation while they were lost would not have been seen.
+  const unseen = timeline.gapsOverlapping(from, Date.now() - timeline.startedAt);
+  if (unseen.length > 0) {
+    throw new Error(`no verdict: held as far as was seen, but part of the time nobody saw (${unseen.map((g) => Timeline.gapText(g)).join('; ')}); a violation then would not have been seen`);
+  }
   return { observed: held.observed, measured: { heldSeconds: seconds } };
 }
 

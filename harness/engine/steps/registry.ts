@@ -8,9 +8,10 @@ import { httpStep } from './http.js';
 import { logsStep } from './logs.js';
 import { nodeFileStep } from './node-file.js';
 import { nodeStep } from './node.js';
+import { restartStep } from './restart.js';
 
 /** Every step kind, in the order of the schema's union (see docs/steps.md to add one). */
-export const STEP_DEFINITIONS = [applyStep, deleteStep, execStep, httpStep, nodeFileStep, nodeStep, logsStep, expectStep, holdsStep] as const;
+export const STEP_DEFINITIONS = [applyStep, deleteStep, execStep, httpStep, nodeFileStep, nodeStep, restartStep, logsStep, expectStep, holdsStep] as const;
 
 type SchemasOf<T extends readonly StepDefinition[]> = { -readonly [I in keyof T]: T[I] extends StepDefinition<string, infer S> ? S : never };
 /** The step schemas, as a tuple for z.union. */

@@ -33,11 +33,12 @@ if (parsed.kind === 'help') {
   process.exit(0);
 }
 if (parsed.kind === 'error') fail(parsed.error);
-if (parsed.config.scenarios) {
-  // Checkable without a cluster: a name that selects no folder stops here, not after the setup.
+{
+  // Checkable without a cluster: a folder without scenarios, or a name that selects none, stops here, not after the setup.
   const { scenarioDirsOf, unknownScenariosError } = await importTs('../../engine/scenario/select.ts');
-  const { all, unknown } = scenarioDirsOf(parsed.config.repoRoot, parsed.config.scenarios);
-  if (unknown.length > 0) fail(unknownScenariosError(unknown, all));
+  const { all, unknown } = scenarioDirsOf(parsed.config.scenariosDir, parsed.config.scenarios);
+  if (all.length === 0) fail(`--scenarios-dir ${parsed.config.scenariosDir}: no scenario folders there (each scenario is a folder with a scenario.yaml; see docs/scenario-format.md)`);
+  if (unknown.length > 0) fail(unknownScenariosError(unknown, all, parsed.config.scenariosDir));
 }
 
 // `auto` options (image bases, kind node image) are chosen once, here, and said in the first lines;
@@ -52,7 +53,7 @@ if (parsed.doctor) {
 // On a terminal, a live line under Jest's output says how far the scenarios are (live-line.mjs);
 // elsewhere (CI logs) they print a [progress] line every 30 s.
 const progressFile = process.stderr.isTTY && !process.env.CI ? join(parsed.config.reportsDir, 'progress.json') : undefined;
-// The interrupts project (real runs stopped with Ctrl-C) runs only when named: npm run test:interrupts.
+// The interrupts and faults projects (real runs stopped with Ctrl-C; fault fixtures) run only when named: npm run test:interrupts, npm run test:faults.
 const DEFAULT_PROJECTS = ['unit', 'images', 'scenarios'];
 const jestArgs = parsed.jestArgs.some((a) => a.startsWith('--selectProjects')) ? parsed.jestArgs : [...parsed.jestArgs, '--selectProjects', ...DEFAULT_PROJECTS];
 const child = spawn(process.execPath, ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', jestBin, ...jestArgs], {
