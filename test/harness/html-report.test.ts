@@ -49,6 +49,12 @@ describe('the timeline picture', () => {
     expect(svg).toContain('class="seg window"');
     expect(timelineSvg({ ...result, timeline: [{ t: 1, at, kind: 'pod', subject: '<p>', text: 'phase Running' }] })).toContain('pod &lt;p&gt;');
   });
+  test('a gap (watches lost, a component down) is a band across the lanes, with its backlog after it', () => {
+    const svg = timelineSvg({ ...result, gaps: [{ from: 4000, to: 8000, what: 'kube-apiserver down', backlogMs: 12_000 }] });
+    expect(svg).toMatch(/<rect class="gap" x="[\d.]+" y="\d+" width="[\d.]+" height="\d+"><title>kube-apiserver down 4\.0s-8\.0s: nobody saw what happened then; changes arrive up to 12s after it<\/title><\/rect>/);
+    expect(svg).toContain('<rect class="gap-backlog"');
+    expect(timelineSvg(result)).not.toContain('class="gap"');
+  });
 });
 
 describe('the report page', () => {

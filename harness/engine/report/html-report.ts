@@ -45,7 +45,7 @@ details{margin:6px 0;border:1px solid #e1e4e8;border-radius:6px;padding:6px 10px
 .timeline .grid{stroke:#eaeef2}.seg.running{fill:#4ac26b}.seg.waiting{fill:#d4a72c}.seg.backoff{fill:#e16f24}.seg.completed{fill:#8c959f}.seg.error{fill:#cf222e}
 .seg.ready{fill:#a2e2b4}.seg.notready{fill:#eaeef2}.seg.readybar{fill:#0969da}
 .seg.ep-ready{fill:#4ac26b}.seg.ep-serving{fill:#a2e2b4}.seg.ep-terminating{fill:#e16f24}.seg.ep-notready{fill:#eaeef2}.seg.ep-none{fill:none}
-.seg.step-ok{fill:#ddf4ff;stroke:#54aeff}.seg.step-failed{fill:#ffebe9;stroke:#cf222e}.seg.window{fill:#0969da;opacity:.25}
+.timeline .gap{fill:#6e7781;opacity:.22}.timeline .gap-backlog{fill:#6e7781;opacity:.09}.seg.step-ok{fill:#ddf4ff;stroke:#54aeff}.seg.step-failed{fill:#ffebe9;stroke:#cf222e}.seg.window{fill:#0969da;opacity:.25}
 .mark{font:bold 12px sans-serif;text-anchor:middle}.mark.ev-probe{fill:#cf222e}.mark.ev-kill{fill:#bc4c00}.mark.ev-hook{fill:#8250df}
 .mark.ev-start{fill:#1a7f37}.mark.ev-other{fill:#8c959f}.mark.restart{fill:#bc4c00}.mark.phase{fill:#1d2330;font-size:10px}.mark.moment{fill:#0550ae}
 .legend span{margin-right:14px;font-size:12px}

@@ -112,6 +112,13 @@ export function timelineSvg(result: ScenarioResult): string {
   for (let s = 0; s * 1000 <= end; s += every) {
     parts.push(`<line class="grid" x1="${x(s * 1000)}" x2="${x(s * 1000)}" y1="${AXIS_H - 4}" y2="${height}"/><text class="tick" x="${x(s * 1000)}" y="${AXIS_H - 8}">${s}s</text>`);
   }
+  // Gaps (watches lost, a component down): hatched across every lane, the backlog after them lighter.
+  for (const g of result.gaps ?? []) {
+    const to = g.to ?? end;
+    const title = esc(`${g.what} ${(g.from / 1000).toFixed(1)}s-${(to / 1000).toFixed(1)}s: nobody saw what happened then; changes arrive up to ${g.backlogMs / 1000}s after it`);
+    parts.push(`<rect class="gap" x="${x(g.from).toFixed(1)}" y="${AXIS_H}" width="${Math.max(1, x(to) - x(g.from)).toFixed(1)}" height="${height - AXIS_H}"><title>${title}</title></rect>`);
+    parts.push(`<rect class="gap-backlog" x="${x(to).toFixed(1)}" y="${AXIS_H}" width="${Math.max(0, x(to + g.backlogMs) - x(to)).toFixed(1)}" height="${height - AXIS_H}"><title>${title}</title></rect>`);
+  }
   lanes.forEach((lane, i) => {
     const y = AXIS_H + i * LANE_H;
     parts.push(`<text class="label" x="4" y="${y + 15}">${esc(lane.label)}</text>`);
