@@ -16,7 +16,13 @@ export function releasesDir(repoRoot: string): string {
   return join(repoRoot, 'harness', 'cluster', 'releases');
 }
 
-/** The release the pinned modules require (the default), e.g. v1.35.4. */
+/**
+ * The release a run builds when `--kubernetes` is not given: the newest one that is green here
+ * (CI runs it at every commit). Changing it is a one-line change, proven by a whole `.ci/run`.
+ */
+export const DEFAULT_RELEASE = 'v1.37.2';
+
+/** The release the pinned modules require (their sources are every release's), e.g. v1.35.4. */
 export function pinnedRelease(repoRoot: string): string {
   return requiredVersion(readFileSync(join(repoRoot, 'harness', 'cluster', 'local', 'gobuild', 'kube', 'go.mod'), 'utf8'), 'k8s.io/kubernetes');
 }
@@ -43,12 +49,12 @@ export function normalizeKubernetesVersion(text: string): string | undefined {
 
 /**
  * The release asked for by `--kubernetes` (a minor such as 1.36, or a release such as 1.36.3; unset:
- * the pinned one) when the checkout builds it, else a SetupError naming the ones it builds. A minor
+ * the default) when the checkout builds it, else a SetupError naming the ones it builds. A minor
  * means the newest release of it the checkout has.
  */
-export function checkRequestedVersion(pinned: string, requested: string | undefined, others: readonly string[] = []): string {
-  if (requested === undefined || requested.trim() === '') return pinned;
-  const buildable = [...new Set([pinned, ...others])].sort(semver.compare);
+export function checkRequestedVersion(byDefault: string, requested: string | undefined, others: readonly string[] = []): string {
+  if (requested === undefined || requested.trim() === '') return byDefault;
+  const buildable = [...new Set([byDefault, ...others])].sort(semver.compare);
   const list = buildable.map((v) => v.slice(1)).join(', ');
   const minor = /^v?(\d+)\.(\d+)$/.exec(requested.trim());
   if (minor) {
@@ -66,9 +72,9 @@ function addHint(list: string, version: string): string {
   return `use one of ${list}, or add harness/cluster/releases/${version}/ with the go.mod and go.sum of each module for it (docs/kubernetes-versions.md#adding-a-release), then run again`;
 }
 
-/** checkRequestedVersion against this checkout's releases. */
+/** checkRequestedVersion against this checkout's releases, DEFAULT_RELEASE when none is asked for. */
 export function resolveRelease(repoRoot: string, requested: string | undefined): string {
-  return checkRequestedVersion(pinnedRelease(repoRoot), requested, extraReleases(repoRoot));
+  return checkRequestedVersion(DEFAULT_RELEASE, requested, buildableReleases(repoRoot));
 }
 
 /**

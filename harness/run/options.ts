@@ -5,7 +5,7 @@ import { AUTO, BUILT_NODE_IMAGE } from '../cluster/kind/kind-options.js';
 import { DEFAULT_NODE_IMAGE, KIND_VERSION } from '../cluster/kind/kind-version.js';
 import { archiveUri, choice, idList, nodeAccessJson, directory, imageReference, kubernetesVersion, pathList, registryPrefix, text, trimmedText, wholeNumber, yesNo } from './option-values.js';
 import { repoRoot } from './repo-root.js';
-import { buildableReleases, pinnedRelease, resolveRelease } from '../cluster/releases.js';
+import { buildableReleases, DEFAULT_RELEASE, resolveRelease } from '../cluster/releases.js';
 import { SetupError } from '../common/errors.js';
 import { RUNTIMES, type RuntimeName } from '../cluster/local/runtime.js';
 
@@ -91,11 +91,10 @@ export interface Option<T> {
 }
 
 const home = (env: NodeJS.ProcessEnv) => env.HOME || homedir();
-/** The releases this checkout builds, the pinned (default) one marked. */
+/** The releases this checkout builds, the default one marked. */
 function releasesText(): string {
-  const pinned = pinnedRelease(repoRoot());
   return buildableReleases(repoRoot())
-    .map((v) => (v === pinned ? `${v.slice(1)} (default)` : v.slice(1)))
+    .map((v) => (v === DEFAULT_RELEASE ? `${v.slice(1)} (default)` : v.slice(1)))
     .join(', ');
 }
 const NO_CONTROL = 'without control characters';
@@ -139,7 +138,7 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
     schema: kubernetesVersion,
     use: 'use a Kubernetes minor or release, e.g. 1.36 or 1.36.3',
     default: () => undefined,
-    defaultText: 'the pinned release',
+    defaultText: `${DEFAULT_RELEASE.slice(1)} (with \`--upstream-e2e\`: the release e2e.test is built of)`,
     providers: ['local', 'kind'],
     refuse: (asked, provider) => {
       if (provider === 'existing') return 'an existing cluster runs the version it runs: leave --kubernetes out (the report says which version it is)';
@@ -151,7 +150,7 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
       }
     },
     help: `the Kubernetes to build and run: a minor (newest release of it) or a release (${releasesText()})`,
-    doc: `the Kubernetes release the local provider builds and runs (kind: of the suite's own node image, \`--kind-node-image built\`): a minor such as \`1.36\` (the newest release of it this checkout pins) or a release such as \`1.36.3\`. This checkout builds ${releasesText()}; the default is the pinned one. Each release is built once and cached ([kubernetes-versions.md](kubernetes-versions.md)).`,
+    doc: `the Kubernetes release the local provider builds and runs (kind: of the suite's own node image, \`--kind-node-image built\`): a minor such as \`1.36\` (the newest release of it this checkout pins) or a release such as \`1.36.3\`. This checkout builds ${releasesText()}; the default is the newest one green here (\`DEFAULT_RELEASE\` in harness/cluster/releases.ts), and with \`--upstream-e2e\` the release upstream's e2e.test is built of. Each release is built once and cached ([kubernetes-versions.md](kubernetes-versions.md)).`,
   },
   runtime: {
     flag: '--runtime',

@@ -2,7 +2,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { OPTION_KEYS, OPTIONS, type DefaultContext, type Option, type OptionKey, type RunConfig, type RunOptions } from './options.js';
 import { repoRoot } from './repo-root.js';
 import { AUTO, BUILT_NODE_IMAGE } from '../cluster/kind/kind-options.js';
-import { pinnedRelease, resolveRelease } from '../cluster/releases.js';
+import { resolveRelease } from '../cluster/releases.js';
+import { upstreamE2eVersion } from '../upstream/e2e-binaries.js';
 
 /** A value as the user gave it, and where: a flag (`--nodes`) or a variable (`PROBE_NODES`). */
 interface Given {
@@ -64,23 +65,25 @@ export function resolveConfig(given: GivenValues, env: NodeJS.ProcessEnv): Confi
     options[key] = result.value;
   }
   const config = { ...(options as unknown as RunOptions), repoRoot: repoRoot() };
+  // upstream's e2e.test runs against the release it is built of, whatever the default is.
+  if (config.upstreamE2e && config.kubernetes === undefined) config.kubernetes = upstreamE2eVersion(config.repoRoot).slice(1);
   if (config.imageRegistry !== undefined && config.imagesPreloaded) return { error: bothGiven(given, 'imageRegistry', 'imagesPreloaded') };
   const versionClash = kubernetesClash(config, given);
   if (versionClash) return { error: versionClash };
   return { config };
 }
 
-/** --kubernetes with options that run a version of their own: a named kind node image, upstream's e2e.test (built of the pinned release). */
+/** --kubernetes with options that run a version of their own: a named kind node image, upstream's e2e.test (built of one release). */
 function kubernetesClash(config: RunConfig, given: GivenValues): string | undefined {
-  if (config.kubernetes === undefined) return undefined;
+  if (config.kubernetes === undefined || given.kubernetes === undefined) return undefined;
   const flag = given.kubernetes?.source ?? OPTIONS.kubernetes.flag!;
   if (config.provider === 'kind' && config.kindNodeImage !== AUTO && config.kindNodeImage !== BUILT_NODE_IMAGE) {
     return `${flag} ${config.kubernetes} and --kind-node-image ${config.kindNodeImage}: a named node image runs its own version; leave one out (--kubernetes builds the suite's own node image of that release)`;
   }
   const release = resolveRelease(config.repoRoot, config.kubernetes);
-  const pinned = pinnedRelease(config.repoRoot);
-  if (config.upstreamE2e && release !== pinned) {
-    return `${flag} ${config.kubernetes} and --upstream-e2e: upstream's e2e.test is built of ${pinned.slice(1)} only (harness/upstream/gobuild/e2e/go.mod); leave --kubernetes out for --upstream-e2e`;
+  const e2e = upstreamE2eVersion(config.repoRoot);
+  if (config.upstreamE2e && release !== e2e) {
+    return `${flag} ${config.kubernetes} and --upstream-e2e: upstream's e2e.test is built of ${e2e.slice(1)} only (harness/upstream/gobuild/e2e/go.mod); leave --kubernetes out for --upstream-e2e (it runs on ${e2e.slice(1)})`;
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import type { ChosenConfig } from '../cluster/registry-choice.js';
 import type { Log } from '../common/log.js';
 import { goBuild, pauseBuild } from '../cluster/local/binaries.js';
-import { pinnedRelease } from '../cluster/releases.js';
+import { resolveRelease } from '../cluster/releases.js';
 import { ensureUpstreamE2eBinaries, upstreamE2eOutDir } from './e2e-binaries.js';
 import { ensureUpstreamImages } from './upstream-images.js';
 
@@ -13,9 +13,9 @@ import { ensureUpstreamImages } from './upstream-images.js';
  */
 export async function prepareUpstreamE2e(config: ChosenConfig, log: Log): Promise<string[]> {
   const binaries = await ensureUpstreamE2eBinaries(config, log);
-  const cluster = pinnedRelease(config.repoRoot);
+  const cluster = resolveRelease(config.repoRoot, config.kubernetes);
   if (binaries.version !== cluster) {
-    throw new Error(`e2e.test is built from Kubernetes ${binaries.version} (harness/upstream/gobuild/e2e/go.mod) but the local cluster from ${cluster} (harness/cluster/local/gobuild/kube/go.mod): make the require lines equal`);
+    throw new Error(`e2e.test is built from Kubernetes ${binaries.version} (harness/upstream/gobuild/e2e/go.mod) but the cluster runs ${cluster}: run --upstream-e2e without --kubernetes (it then runs ${binaries.version})`);
   }
   const pause = await goBuild(pauseBuild(config), log);
   return ensureUpstreamImages({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { SetupError } from '../../harness/common/errors.js';
+import { buildableReleases, DEFAULT_RELEASE, resolveRelease } from '../../harness/cluster/releases.js';
 import { readConfig, repoRoot } from '../../harness/run/config.js';
 import { OPTION_KEYS, OPTIONS, type OptionKey, type RunConfig } from '../../harness/run/options.js';
 import { parseOptions } from '../../harness/run/parse-options.js';
@@ -197,6 +198,15 @@ describe('--kubernetes', () => {
     expect(flagError(['--kubernetes', '1.35', '--provider', 'kind', '--kind-node-image', 'kindest/node:v1.34.0'])).toMatch(/a named node image runs its own version/);
     expect(flagError(['--kubernetes', '1.34', '--upstream-e2e'])).toMatch(/upstream's e2e.test is built of 1\.35\.4 only/);
     expect(run(['--kubernetes', '1.35', '--upstream-e2e']).config.upstreamE2e).toBe(true);
+  });
+
+  it('unset: the default release; with --upstream-e2e, the release e2e.test is built of', () => {
+    expect(run([]).config.kubernetes).toBeUndefined();
+    expect(resolveRelease(repoRoot(), undefined)).toBe(DEFAULT_RELEASE);
+    expect(buildableReleases(repoRoot())).toContain(DEFAULT_RELEASE);
+    expect(buildableReleases(repoRoot()).at(-1)).toBe(DEFAULT_RELEASE);
+    expect(run(['--upstream-e2e']).config.kubernetes).toBe('1.35.4');
+    expect(readConfig({ PROBE_UPSTREAM_E2E: '1' }).kubernetes).toBe('1.35.4');
   });
 });
 

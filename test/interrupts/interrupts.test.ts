@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { kubeOutDir } from '../../harness/cluster/local/binaries.js';
 import { localHostTraces } from '../../harness/cluster/local/host-traces.js';
 import { makePlan } from '../../harness/cluster/local/plan.js';
-import { pinnedRelease } from '../../harness/cluster/releases.js';
+import { resolveRelease } from '../../harness/cluster/releases.js';
 import { readConfig, repoRoot } from '../../harness/run/config.js';
 
 const CLI = join(repoRoot(), 'harness', 'run', 'cli', 'test-command.mjs');
@@ -98,7 +98,7 @@ describe('Ctrl-C leaves nothing on the machine (local provider)', () => {
   });
 
   it('while building Kubernetes (kube relinks: its build marker removed)', async () => {
-    rmSync(join(kubeOutDir(config.cacheDir, pinnedRelease(config.repoRoot)), '.built'), { force: true });
+    rmSync(join(kubeOutDir(config.cacheDir, resolveRelease(config.repoRoot, config.kubernetes)), '.built'), { force: true });
     const r = await interruptAt(/building kube/);
     expect(r.code).not.toBe(0);
     expect(goBuildsRunning()).toEqual([]);

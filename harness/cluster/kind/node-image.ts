@@ -11,7 +11,7 @@ import { run } from '../process/run.js';
 import { runWithProgress } from '../process/run-with-progress.js';
 import { goBuild, kubeBuild, kubeLdflags, KUBE_BUILD_TAGS, pauseBuild, type GoBuild } from '../local/binaries.js';
 import { requiredVersion } from '../go-mod.js';
-import { checkRequestedVersion, extraReleases, pinnedRelease, releaseModuleDir, releasesDir } from '../releases.js';
+import { pinnedRelease, releaseModuleDir, releasesDir, resolveRelease } from '../releases.js';
 import {
   nodeImageDir,
   nodeImageKey,
@@ -87,7 +87,7 @@ export function nodeImageGoBuilds(config: Pick<RunConfig, 'cacheDir' | 'repoRoot
 export async function ensureKindNodeImage(options: KindNodeImageOptions): Promise<KindNodeImage> {
   const { config, log } = options;
   const pinned = pinnedRelease(config.repoRoot);
-  const kubernetesVersion = checkRequestedVersion(pinned, options.kubernetes, extraReleases(config.repoRoot));
+  const kubernetesVersion = resolveRelease(config.repoRoot, options.kubernetes);
   const release = kubernetesVersion === pinned ? undefined : join(releasesDir(config.repoRoot), kubernetesVersion);
   const key = nodeImageKey({ repoRoot: config.repoRoot, baseKey: offlineBaseKey(), kubernetesVersion, arch: process.arch, buildFlags: `${KUBE_BUILD_TAGS} ${kubeLdflags(kubernetesVersion)}`, ...(release ? { releaseDir: release } : {}) });
   const ref = nodeImageRef(kubernetesVersion, key);

@@ -269,7 +269,7 @@ export function kubeOutDir(cacheDir: string, version: string): string {
  * kind node image uses the same one, from the same cache. Another release builds in its own module
  * folder (releases.ts).
  */
-export function kubeBuild(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>, version: string = pinnedRelease(config.repoRoot)): GoBuild {
+export function kubeBuild(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>, version: string = resolveRelease(config.repoRoot, undefined)): GoBuild {
   return {
     name: 'kube',
     moduleDir: releaseModuleDir(config, version, 'kube', join(gobuildDir(config.repoRoot), 'kube')),
