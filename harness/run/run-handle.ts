@@ -17,9 +17,13 @@ export const RUN_HANDLE_FILE = 'run.json';
 export const SETUP_STAGES = ['preflight', 'docker', 'cluster', 'images'] as const;
 export type SetupStage = (typeof SETUP_STAGES)[number];
 
-const localKubelet = z.object({ command: z.string(), args: z.array(z.string()), pidFile: z.string(), logFile: z.string(), healthz: z.string() });
+const localDaemon = z.object({ command: z.string(), args: z.array(z.string()), pidFile: z.string(), logFile: z.string(), healthz: z.string(), caFile: z.string().optional() });
 const nodeAccessSpec = z.union([
-  z.object({ kind: z.literal('local'), control: z.record(z.string(), localKubelet).optional() }),
+  z.object({
+    kind: z.literal('local'),
+    control: z.record(z.string(), localDaemon).optional(),
+    components: z.object({ apiserver: localDaemon, kubelets: z.record(z.string(), localDaemon) }).optional(),
+  }),
   z.object({ kind: z.literal('docker'), control: z.boolean().optional() }),
   z.object({ kind: z.literal('none'), reason: z.string() }),
 ]) satisfies z.ZodType<NodeAccessSpec>;

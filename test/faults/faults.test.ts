@@ -5,10 +5,9 @@
 // timestamp still measures), a kubelet restarted mid-scenario, and a scenario whose image is not
 // on the node (ErrImageNeverPull, at once, in one line). Root and the local provider; minutes, not
 // run by `npm test` (npm run test:faults).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScenarioResult } from '../../harness/engine/scenario/runner.js';
 import { localHostTraces } from '../../harness/cluster/local/host-traces.js';
@@ -17,7 +16,10 @@ import { readConfig, repoRoot } from '../../harness/run/config.js';
 
 const CLI = join(repoRoot(), 'harness', 'run', 'cli', 'test-command.mjs');
 const FIXTURES = join(repoRoot(), 'test', 'faults', 'scenarios');
-const reports = mkdtempSync(join(tmpdir(), 'pc-faults-'));
+// The fixtures' run writes its reports here, kept as evidence (output.log: everything it printed).
+const reports = join(readConfig().reportsDir, 'faults');
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
 const env: NodeJS.ProcessEnv = { ...process.env, PROBE_REPORTS_DIR: reports, CI: '1' };
 delete env.TS_NODE_TRANSPILE_ONLY;
 const config = readConfig(env);
@@ -28,7 +30,7 @@ let output = '';
 function result(id: string): ScenarioResult {
   const dir = join(reports, 'scenarios');
   const folder = readdirSync(dir).find((d) => d.startsWith(id));
-  if (!folder) throw new Error(`no result for ${id} under ${dir}; the run's last lines:\n${output.split('\n').slice(-30).join('\n')}`);
+  if (!folder) throw new Error(`no result for ${id} under ${dir} (not run? see ${join(reports, 'claims.md')} and ${join(reports, 'output.log')})`);
   return JSON.parse(readFileSync(join(dir, folder, 'result.json'), 'utf8')) as ScenarioResult;
 }
 
@@ -40,9 +42,8 @@ beforeAll(async () => {
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
   exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  writeFileSync(join(reports, 'output.log'), output);
 }, 1_200_000);
-
-afterAll(() => rmSync(reports, { recursive: true, force: true }));
 
 describe('faults a run survives and names (local provider)', () => {
   it('the run goes on to the end: every fixture has a result, and only the two that must fail failed', () => {

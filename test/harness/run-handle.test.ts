@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { clusterOfRun, dockerUnavailable, readRunHandle, RUN_HANDLE_FILE, writeRunHandle, type RunHandle } from '../../harness/run/run-handle.js';
+import { abilitiesOf, clusterOfRun, dockerUnavailable, type ClusterHandle, readRunHandle, RUN_HANDLE_FILE, writeRunHandle, type RunHandle } from '../../harness/run/run-handle.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const ready: RunHandle = {
@@ -36,6 +36,15 @@ describe('the run handle (reports/run.json)', () => {
     expect(readRunHandle(dir)).toEqual(ready);
     expect(clusterOfRun(dir)).toEqual({ cluster: ready.outcome.ready && ready.outcome.cluster, runId: 'abcd1234' });
     expect(dockerUnavailable(dir)).toBe(false);
+  });
+
+  it('keeps how the local provider stops and starts the API server and kubelets (a restart step needs them in the workers)', () => {
+    const daemon = { command: '/k/kube', args: ['--a'], pidFile: '/p', logFile: '/l', healthz: 'https://h/readyz', caFile: '/ca.crt' };
+    const local = { ...ready, outcome: { ready: true as const, cluster: { ...(ready.outcome as { cluster: object }).cluster, nodeAccess: { kind: 'local' as const, components: { apiserver: daemon, kubelets: { 'probe-node': daemon } } } } } } as RunHandle;
+    writeRunHandle(dir, local);
+    const cluster = clusterOfRun(dir);
+    expect(cluster && 'cluster' in cluster ? abilitiesOf(cluster.cluster).componentRestart : undefined).toBe(true);
+    expect(abilitiesOf((ready.outcome as { cluster: ClusterHandle }).cluster).componentRestart).toBe(false);
   });
 
   it('is no handle at all when this run had no global setup, or the file is an earlier run\'s', () => {
