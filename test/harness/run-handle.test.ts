@@ -40,11 +40,12 @@ describe('the run handle (reports/run.json)', () => {
 
   it('keeps how the local provider stops and starts the API server and kubelets (a restart step needs them in the workers)', () => {
     const daemon = { command: '/k/kube', args: ['--a'], pidFile: '/p', logFile: '/l', healthz: 'https://h/readyz', caFile: '/ca.crt' };
-    const local = { ...ready, outcome: { ready: true as const, cluster: { ...(ready.outcome as { cluster: object }).cluster, nodeAccess: { kind: 'local' as const, components: { apiserver: daemon, kubelets: { 'probe-node': daemon } } } } } } as RunHandle;
+    const cluster0 = (ready.outcome as { cluster: ClusterHandle }).cluster;
+    const local: RunHandle = { ...ready, outcome: { ready: true, cluster: { ...cluster0, nodeAccess: { kind: 'local', components: { apiserver: daemon, kubelets: { 'probe-node': daemon } } } } } };
     writeRunHandle(dir, local);
     const cluster = clusterOfRun(dir);
     expect(cluster && 'cluster' in cluster ? abilitiesOf(cluster.cluster).componentRestart : undefined).toBe(true);
-    expect(abilitiesOf((ready.outcome as { cluster: ClusterHandle }).cluster).componentRestart).toBe(false);
+    expect(abilitiesOf(cluster0).componentRestart).toBe(false);
   });
 
   it('is no handle at all when this run had no global setup, or the file is an earlier run\'s', () => {
