@@ -93,7 +93,7 @@ describe('faults a run survives and names (local provider)', () => {
   });
 
   it("the fixtures' mutations fail", () => {
-    const dir = join(reports, 'mutations');
+    const dir = join(reports, 'mutations', 'scenarios');
     const runs = existsSync(dir) ? readdirSync(dir).map((d) => JSON.parse(readFileSync(join(dir, d, 'result.json'), 'utf8')) as ScenarioResult) : [];
     expect(runs.map((m) => [m.id, m.passed])).toEqual([
       ['FAULT-1-apiserver-restart-probes-go-on--mutation-the-probe-never-fails', false],
