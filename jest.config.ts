@@ -33,7 +33,8 @@ const config: Config = {
     { ...common, displayName: 'faults', roots: ['<rootDir>/test/faults'], testMatch: ['**/*.test.ts'] },
   ],
   testTimeout: 15 * 60_000,
-  maxConcurrency: 8,
+  // --concurrency (checked by npm test; the default is DEFAULT_CONCURRENCY of harness/run/concurrency.ts, a unit test keeps them equal).
+  maxConcurrency: Number(process.env.PROBE_CONCURRENCY?.trim() || 8),
   slowTestThreshold: 60,
   verbose: true,
   forceExit: true,

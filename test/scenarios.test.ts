@@ -13,7 +13,7 @@ import { consoleLog } from '../harness/common/log.js';
 import { nodeAccessFor } from '../harness/cluster/node-access.js';
 import { collectEvidence, writeResult } from '../harness/engine/report/evidence.js';
 import { expectedDuration, readMeasuredDurations, writeMeasuredDurations } from '../harness/engine/report/expected-durations.js';
-import { reportProgress, SCENARIO_SLOTS, ScenarioProgress } from '../harness/run/scenario-progress.js';
+import { reportProgress, ScenarioProgress } from '../harness/run/scenario-progress.js';
 import { loadScenario, type LoadedScenario } from '../harness/engine/scenario/load.js';
 import { scenarioDirsOf } from '../harness/engine/scenario/select.js';
 import { ClusterLock, disruptsCluster } from '../harness/engine/scenario/cluster-lock.js';
@@ -69,7 +69,7 @@ const measured = readMeasuredDurations(config.reportsDir);
 const expectedOf = (loaded: LoadedScenario) => expectedDuration(loaded.id, parseDuration(loaded.spec.timeout), measured);
 
 /**
- * Registration order is start order (test.concurrent, maxConcurrency slots): the longest expected first, so the
+ * Registration order is start order (test.concurrent, --concurrency slots): the longest expected first, so the
  * longest ones do not start last and stretch the run; a scenario measured in an earlier run goes by that
  * duration, a new one by its declared timeout (names break ties).
  */
@@ -80,7 +80,7 @@ function longestFirst<T extends { dir: string; loaded: LoadedScenario | Error }>
 
 const scenarios = longestFirst(dirs.map((dir) => ({ dir, loaded: tryLoad(dir) })));
 
-/** Done / running / waiting and the time left, for the runs that will start (maxConcurrency: jest.config.ts). */
+/** Done / running / waiting and the time left, for the runs that will start (--concurrency slots: jest.config.ts). */
 const runnable = 'setupError' in env ? [] : scenarios.flatMap(({ loaded }) => {
   if (loaded instanceof Error || unmetNeeds(loaded.spec, abilitiesOf(env.cluster))) return [];
   const expectedSeconds = expectedOf(loaded).seconds;
@@ -89,7 +89,7 @@ const runnable = 'setupError' in env ? [] : scenarios.flatMap(({ loaded }) => {
   return [...mutations, ...runs];
 });
 const measuredCount = scenarios.filter(({ loaded }) => !(loaded instanceof Error) && expectedOf(loaded).source === 'measured').length;
-const progress = new ScenarioProgress(runnable, SCENARIO_SLOTS, measuredCount === scenarios.length ? 'durations measured in an earlier run' : measuredCount === 0 ? 'from declared timeouts: an upper bound' : `${measuredCount} of ${scenarios.length} durations measured in an earlier run, the others declared timeouts`);
+const progress = new ScenarioProgress(runnable, config.concurrency, measuredCount === scenarios.length ? 'durations measured in an earlier run' : measuredCount === 0 ? 'from declared timeouts: an upper bound' : `${measuredCount} of ${scenarios.length} durations measured in an earlier run, the others declared timeouts`);
 const stopReporting = runnable.length > 0 ? reportProgress(progress, { log: consoleLog('progress'), file: process.env.PROBE_PROGRESS_FILE }) : () => undefined;
 const passedSeconds: Record<string, number> = {};
 /** Every run's result per scenario, for --repeat's report. */

@@ -8,6 +8,7 @@ import { repoRoot } from './repo-root.js';
 import { buildableReleases, DEFAULT_RELEASE, resolveRelease } from '../cluster/releases.js';
 import { SetupError } from '../common/errors.js';
 import { RUNTIMES, type RuntimeName } from '../cluster/local/runtime.js';
+import { DEFAULT_CONCURRENCY } from './concurrency.js';
 
 /** Every option of a run: the one table the CLI, readConfig, --help and docs/options.md use. */
 export const PROVIDERS = ['local', 'kind', 'existing'] as const;
@@ -35,6 +36,8 @@ export interface RunOptions {
   scenariosDir: string;
   /** How many times each scenario runs (own namespaces, side by side); 1: once. */
   repeat: number;
+  /** How many scenario runs share the cluster at once (Jest's maxConcurrency in the scenarios project). */
+  concurrency: number;
   /** Also run upstream's own probe and hook e2e cases (e2e.test) on the cluster (local provider only). */
   upstreamE2e: boolean;
   /** auto: chosen for this machine before the preflight (harness/cluster/registry-choice.ts). */
@@ -187,7 +190,19 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
     defaultText: '`1`',
     providers: PROVIDERS,
     help: 'run each scenario N times, and report passes and timing spread (reports/repeat.md)',
-    doc: 'run each selected scenario N times (each run in its own namespace, up to 8 at once) and write `reports/repeat.{md,json}`: per scenario the passes out of N, and per timed step the measured moments (min, median, max) against its window, flagged "at risk" when one comes within 10 % of the window\'s width of an edge. Mutations still run once. The claims report shows the first run of each.',
+    doc: 'run each selected scenario N times (each run in its own namespace, `--concurrency` at once) and write `reports/repeat.{md,json}`: per scenario the passes out of N, and per timed step the measured moments (min, median, max) against its window, flagged "at risk" when one comes within 10 % of the window\'s width of an edge. Mutations still run once. The claims report shows the first run of each.',
+  },
+  concurrency: {
+    flag: '--concurrency',
+    env: 'PROBE_CONCURRENCY',
+    value: 'N',
+    schema: wholeNumber(1, 64),
+    use: 'use a whole number from 1 to 64',
+    default: () => DEFAULT_CONCURRENCY,
+    defaultText: `\`${DEFAULT_CONCURRENCY}\``,
+    providers: PROVIDERS,
+    help: 'how many scenario runs share the cluster at once',
+    doc: `how many scenario runs (and mutation runs) share the cluster at once, each in its own namespace; longest expected first. ${DEFAULT_CONCURRENCY} keeps a 2-CPU machine's kubelet on time; raise it on a bigger machine, or for \`--repeat\`. A scenario that stops a node or restarts a component still runs alone.`,
   },
   mutations: {
     flag: '--mutations',

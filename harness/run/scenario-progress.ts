@@ -2,9 +2,6 @@ import { renameSync, writeFileSync } from 'node:fs';
 import type { Log } from '../common/log.js';
 import { formatElapsed, PROGRESS_EVERY_MS } from '../common/progress.js';
 
-/** How many scenarios run at once: jest.config.ts's maxConcurrency (a unit test keeps them equal). */
-export const SCENARIO_SLOTS = 8;
-
 /**
  * How far the scenarios are: done / running / waiting, and the time left, estimated from each
  * scenario's expected duration (expected-durations.ts) by placing the waiting ones, in start
@@ -22,7 +19,7 @@ export class ScenarioProgress {
   private done = 0;
   private failed = 0;
 
-  /** `items` in start order; `slots`: how many run at once (Jest's maxConcurrency). */
+  /** `items` in start order; `slots`: how many run at once (--concurrency, Jest's maxConcurrency). */
   constructor(items: readonly ProgressItem[], private readonly slots: number, private readonly basis = '') {
     this.waiting = [...items];
   }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { expectedDuration, readMeasuredDurations, writeMeasuredDurations } from '../../harness/engine/report/expected-durations.js';
 import { repoRoot } from '../../harness/run/config.js';
-import { reportProgress, SCENARIO_SLOTS, ScenarioProgress } from '../../harness/run/scenario-progress.js';
+import { reportProgress, ScenarioProgress } from '../../harness/run/scenario-progress.js';
+import { DEFAULT_CONCURRENCY } from '../../harness/run/concurrency.js';
 // @ts-expect-error plain JavaScript module of the npm test wrapper
 import { readLiveLine } from '../../harness/run/cli/live-line.mjs';
 
@@ -37,8 +38,8 @@ describe('the time left', () => {
     p.finish('a', false);
     expect(p.line()).toBe('scenarios: 1 of 1 done (1 failed), 0 running, 0 waiting; all done');
   });
-  test('the slots are the scenarios project maxConcurrency of jest.config.ts', () => {
-    expect(readFileSync(join(repoRoot(), 'jest.config.ts'), 'utf8')).toMatch(new RegExp(`maxConcurrency: ${SCENARIO_SLOTS},`));
+  test('the slots are --concurrency, which jest.config.ts gives Jest as maxConcurrency', () => {
+    expect(readFileSync(join(repoRoot(), 'jest.config.ts'), 'utf8')).toContain(`maxConcurrency: Number(process.env.PROBE_CONCURRENCY?.trim() || ${DEFAULT_CONCURRENCY}),`);
   });
 });
 
