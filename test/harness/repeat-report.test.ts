@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { repeatMarkdown, spreadOf } from '../../harness/engine/report/repeat-report.js';
+import { mergeSpreads, repeatMarkdown, spreadOf } from '../../harness/engine/report/repeat-report.js';
 import type { ScenarioResult } from '../../harness/engine/scenario/runner.js';
 
 const run = (passed: boolean, seconds: number[], error?: string): ScenarioResult => ({
@@ -29,7 +29,18 @@ describe('--repeat: passes and the spread of each timed step', () => {
   });
   test('the page: one line per timed step, at-risk steps named at the top', () => {
     const md = repeatMarkdown(2, [spreadOf('X-1', [run(true, [10.5]), run(true, [12])])]);
-    expect(md).toContain('1 of 1 scenarios passed every run; 1 timed step(s) at risk');
+    expect(md).toContain('2 runs, 0 failed; 1 of 1 scenarios passed every run; 1 timed step(s) at risk');
     expect(md).toContain('| X-1 | 2 of 2 | killed | [10s, 20s] | 10.5s / 11.3s / 12s | **at risk** |');
+  });
+  test('reports of several runs merge: runs, passes and failures add up, moments of the same step pool', () => {
+    const a = [spreadOf('X-1', [run(true, [12, 15]), run(false, [13], 'late')])];
+    const b = [spreadOf('X-1', [run(true, [14, 16])]), spreadOf('Y-1', [run(true, [11])])];
+    const merged = mergeSpreads([a, b]);
+    expect(merged.map((s) => [s.id, s.runs, s.passes, s.failures])).toEqual([['X-1', 3, 2, ['late']], ['Y-1', 1, 1, []]]);
+    expect(merged[0]!.steps).toEqual([
+      { step: 'killed', window: [10, 20], values: [12, 13, 14], min: 12, median: 13, max: 14, atRisk: false },
+      { step: 'expect #3', window: [10, 20], values: [15, 16], min: 15, median: 15.5, max: 16, atRisk: false },
+    ]);
+    expect(repeatMarkdown('Repeated runs (2 reports merged)', merged)).toMatch(/^# Repeated runs \(2 reports merged\)\n\n4 runs, 1 failed; 1 of 2 scenarios passed every run/);
   });
 });

@@ -29,6 +29,7 @@ export interface ScenarioSpread {
   steps: TimedStepSpread[];
 }
 
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const median = (sorted: number[]) => (sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2);
 
 export function spreadOf(id: string, results: readonly ScenarioResult[]): ScenarioSpread {
@@ -42,15 +43,43 @@ export function spreadOf(id: string, results: readonly ScenarioResult[]): Scenar
       entry.values.push(m.seconds);
     }
   }
-  const steps = [...byStep].map(([step, { window, values }]): TimedStepSpread => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const margin = (window[1] - window[0]) * AT_RISK_SHARE;
-    return { step, window, values, min: sorted[0]!, median: Number(median(sorted).toFixed(1)), max: sorted.at(-1)!, atRisk: sorted[0]! < window[0] + margin || sorted.at(-1)! > window[1] - margin };
-  });
+  const steps = [...byStep].map(([step, { window, values }]) => stepSpread(step, window, values));
   return { id, runs: results.length, passes: results.filter((r) => r.passed).length, failures: results.filter((r) => !r.passed).map((r) => (r.error ?? 'failed').split('\n')[0]!), steps };
 }
 
-export function repeatMarkdown(repeat: number, spreads: readonly ScenarioSpread[]): string {
+function stepSpread(step: string, window: [number, number], values: number[]): TimedStepSpread {
+  const sorted = [...values].sort((a, b) => a - b);
+  const margin = (window[1] - window[0]) * AT_RISK_SHARE;
+  return { step, window, values, min: sorted[0]!, median: Number(median(sorted).toFixed(1)), max: sorted.at(-1)!, atRisk: sorted[0]! < window[0] + margin || sorted.at(-1)! > window[1] - margin };
+}
+
+/**
+ * Several --repeat reports (repeat.json of runs on the same cluster kind) as one: runs, passes and
+ * failures added up, and each timed step's moments pooled (a step is the same when its name and
+ * window are), so "20 runs in all" can be four runs of --repeat 5.
+ */
+export function mergeSpreads(reports: readonly (readonly ScenarioSpread[])[]): ScenarioSpread[] {
+  const byId = new Map<string, { runs: number; passes: number; failures: string[]; steps: Map<string, { step: string; window: [number, number]; values: number[] }> }>();
+  for (const spreads of reports) {
+    for (const s of spreads) {
+      const into = byId.get(s.id) ?? byId.set(s.id, { runs: 0, passes: 0, failures: [], steps: new Map() }).get(s.id)!;
+      into.runs += s.runs;
+      into.passes += s.passes;
+      into.failures.push(...s.failures);
+      for (const t of s.steps) {
+        const key = `${t.step} [${t.window.join(',')}]`;
+        const step = into.steps.get(key) ?? into.steps.set(key, { step: t.step, window: t.window, values: [] }).get(key)!;
+        step.values.push(...t.values);
+      }
+    }
+  }
+  return [...byId]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, m]) => ({ id, runs: m.runs, passes: m.passes, failures: m.failures, steps: [...m.steps.values()].map((t) => stepSpread(t.step, t.window, t.values)) }));
+}
+
+/** `repeat`: the --repeat of one run, or a heading of its own for merged reports. */
+export function repeatMarkdown(repeat: number | string, spreads: readonly ScenarioSpread[]): string {
   const rows = spreads.flatMap((s) => {
     const head = `| ${s.id} | ${s.passes} of ${s.runs} |`;
     if (s.steps.length === 0) return [`${head} | (no timed step) | | |`];
@@ -59,9 +88,9 @@ export function repeatMarkdown(repeat: number, spreads: readonly ScenarioSpread[
   const risky = spreads.flatMap((s) => s.steps.filter((t) => t.atRisk).map((t) => `${s.id} ${t.step}`));
   const failures = spreads.flatMap((s) => s.failures.map((f) => `- ${s.id}: ${f}`));
   return [
-    `# Repeated runs (--repeat ${repeat})`,
+    typeof repeat === 'number' ? `# Repeated runs (--repeat ${repeat})` : `# ${repeat}`,
     '',
-    `${spreads.filter((s) => s.passes === s.runs).length} of ${spreads.length} scenarios passed every run; ${risky.length} timed step(s) at risk (a moment within ${AT_RISK_SHARE * 100} % of the window's width of an edge)${risky.length ? `: ${risky.join(', ')}` : ''}.`,
+    `${sum(spreads.map((s) => s.runs))} runs, ${sum(spreads.map((s) => s.runs - s.passes))} failed; ${spreads.filter((s) => s.passes === s.runs).length} of ${spreads.length} scenarios passed every run; ${risky.length} timed step(s) at risk (a moment within ${AT_RISK_SHARE * 100} % of the window's width of an edge)${risky.length ? `: ${risky.join(', ')}` : ''}.`,
     '',
     '| scenario | passed | timed step | window | measured min / median / max | |',
     '|---|---|---|---|---|---|',
