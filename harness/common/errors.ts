@@ -21,6 +21,26 @@ export function describeError(err: unknown): string {
   return String(err);
 }
 
+/**
+ * The message of anything thrown or passed to a reject: an Error's message, an event-like object's
+ * `message` (a WebSocket ErrorEvent is not an Error), else its JSON; never "[object Object]".
+ */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'object' && e !== null) {
+    const { message, type } = e as { message?: unknown; type?: unknown };
+    if (typeof message === 'string' && message) return typeof type === 'string' && type ? `${type}: ${message}` : message;
+    try {
+      const json = JSON.stringify(e);
+      if (json && json !== '{}') return json;
+    } catch {
+      // circular: fall through
+    }
+    return `${Object.prototype.toString.call(e)} without a message`;
+  }
+  return String(e);
+}
+
 /** Something a machine lacks before a run can start: what is wrong, and the command that fixes it. */
 export interface Problem {
   what: string;

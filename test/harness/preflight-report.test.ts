@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import YAML from 'yaml';
 import { readConfig, repoRoot, type ProviderName } from '../../harness/run/config.js';
 import { makeChoices, type ChosenConfig } from '../../harness/cluster/registry-choice.js';
-import { describeError, PreflightError, SetupError } from '../../harness/common/errors.js';
+import { describeError, errorText, PreflightError, SetupError } from '../../harness/common/errors.js';
 import { checkBeforeClusterWork, formatChecks, formatPreflight, preflightError, runPreflight, type MachineOptions } from '../../harness/cluster/preflight/index.js';
 import { GIB } from '../../harness/cluster/preflight/free-disk.js';
 import { checkLocalHost } from '../../harness/cluster/preflight/local-checks.js';
@@ -214,5 +214,17 @@ describe('npm test -- --doctor', () => {
     const r = await doctor(['--nodes', '0'], {});
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--nodes 0: use a whole number from 1 to 10');
+  });
+});
+
+describe('errorText: a message for anything thrown', () => {
+  it('an Error, an event-like object (a WebSocket ErrorEvent), a plain object, a string; never [object Object]', () => {
+    expect(errorText(new Error('boom'))).toBe('boom');
+    expect(errorText({ type: 'error', message: 'Unexpected server response: 500', target: {} })).toBe('error: Unexpected server response: 500');
+    expect(errorText({ code: 500 })).toBe('{"code":500}');
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(errorText(circular)).toBe('[object Object] without a message');
+    expect(errorText('plain')).toBe('plain');
   });
 });

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import type { Kube } from './client.js';
+import { errorText } from '../../common/errors.js';
 
 export interface ExecResult {
   stdout: string;
@@ -59,7 +60,7 @@ export async function execInContainer(
           socket = ws as unknown as typeof socket;
           ws.on('close', () => setTimeout(() => finish(() => reject(new Error(`exec in ${pod}/${container}: stream closed without a status`))), 200));
         },
-        (e: unknown) => finish(() => reject(e instanceof Error ? e : new Error(String(e)))),
+        (e: unknown) => finish(() => reject(e instanceof Error ? e : new Error(`exec in ${pod}/${container} could not start: ${errorText(e)}`))),
       );
   });
 }

@@ -1,3 +1,4 @@
+import { errorText } from '../../common/errors.js';
 import type { Kube } from '../k8s/client.js';
 import { createNamespace, deleteNamespace, namespaceName } from '../k8s/namespace.js';
 import type { Log } from '../../common/log.js';
@@ -148,7 +149,7 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
         view.timeline.add('step', label, `passed: ${outcome.observed}`);
         result.steps.push({ ...base, ok: true, endedAt, observed: outcome.observed, ...(outcome.measured ? { measured: outcome.measured } : {}) });
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
+        const message = errorText(e);
         view.timeline.add('step', label, `FAILED: ${message}`);
         result.steps.push({ ...base, ok: false, endedAt: Date.now() - view.timeline.startedAt, observed: message });
         throw new Error(`${phase ? `${phase} ` : ''}step ${index + 1} (${label}) failed: ${message}`);
