@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { readConfig, repoRoot } from '../harness/run/config.js';
@@ -20,6 +21,7 @@ import { ClusterLock, disruptsCluster } from '../harness/engine/scenario/cluster
 import { unmetNeeds } from '../harness/engine/scenario/needs.js';
 import { runScenario, type ScenarioResult } from '../harness/engine/scenario/runner.js';
 import { writeRepeatReport } from '../harness/engine/report/repeat-report.js';
+import { busyNodeHint } from '../harness/engine/report/busy-node-hint.js';
 import { parseDuration } from '../harness/engine/scenario/time-expr.js';
 import { upstreamCatalogue, UPSTREAM_CASES_FILE } from '../harness/engine/scenario/upstream-cases.js';
 import { kubectlFor, upstreamE2eBinaryPaths, upstreamE2eVersion } from '../harness/upstream/e2e-binaries.js';
@@ -182,7 +184,8 @@ describe('scenarios', () => {
           repeated.set(loaded.id, [...(repeated.get(loaded.id) ?? []), result]);
           if (result.passed && run === 1) passedSeconds[loaded.id] = Math.round(result.durationMs / 100) / 10;
           if (!result.passed) {
-            throw new Error(`${result.error}\n  evidence: ${join(config.reportsDir, 'scenarios', one.id)}/`);
+            const hint = busyNodeHint(result, { concurrency: config.concurrency, cpus: availableParallelism() });
+            throw new Error(`${result.error}\n  evidence: ${join(config.reportsDir, 'scenarios', one.id)}/${hint ? `\n  ${hint}` : ''}`);
           }
         },
         timeoutMs,
