@@ -83,13 +83,17 @@ function longestFirst<T extends { dir: string; loaded: LoadedScenario | Error }>
 const scenarios = longestFirst(dirs.map((dir) => ({ dir, loaded: tryLoad(dir) })));
 
 /** Done / running / waiting and the time left, for the runs that will start (--concurrency slots: jest.config.ts). */
-const runnable = 'setupError' in env ? [] : scenarios.flatMap(({ loaded }) => {
+/** The repeat runs of a scenario: run 1 keeps its ID, run k is `<id>~k`. */
+const runIdOf = (id: string, run: number) => (run === 1 ? id : `${id}~${run}`);
+/** Start order with --repeat N: round 1 (every scenario's mutations and first run, longest first), then round 2, ...: a scenario's copies are spread over the run instead of side by side. */
+const rounds = Array.from({ length: config.mutations === 'only' ? 1 : config.repeat }, (_, i) => i + 1);
+const runnable = 'setupError' in env ? [] : rounds.flatMap((round) => scenarios.flatMap(({ loaded }) => {
   if (loaded instanceof Error || unmetNeeds(loaded.spec, abilitiesOf(env.cluster))) return [];
   const expectedSeconds = expectedOf(loaded).seconds;
-  const mutations = config.mutations === 'off' ? [] : (loaded.spec.mutations ?? []).map((m) => ({ id: `${loaded.id} [mutation: ${m.name}]`, expectedSeconds }));
-  const runs = config.mutations === 'only' ? [] : Array.from({ length: config.repeat }, (_, i) => ({ id: i === 0 ? loaded.id : `${loaded.id}~${i + 1}`, expectedSeconds }));
+  const mutations = config.mutations === 'off' || round > 1 ? [] : (loaded.spec.mutations ?? []).map((m) => ({ id: `${loaded.id} [mutation: ${m.name}]`, expectedSeconds }));
+  const runs = config.mutations === 'only' ? [] : [{ id: runIdOf(loaded.id, round), expectedSeconds }];
   return [...mutations, ...runs];
-});
+}));
 const measuredCount = scenarios.filter(({ loaded }) => !(loaded instanceof Error) && expectedOf(loaded).source === 'measured').length;
 const progress = new ScenarioProgress(runnable, config.concurrency, measuredCount === scenarios.length ? 'durations measured in an earlier run' : measuredCount === 0 ? 'from declared timeouts: an upper bound' : `${measuredCount} of ${scenarios.length} durations measured in an earlier run, the others declared timeouts`);
 const stopReporting = runnable.length > 0 ? reportProgress(progress, { log: consoleLog('progress'), file: process.env.PROBE_PROGRESS_FILE }) : () => undefined;
@@ -115,6 +119,73 @@ async function tracked<T>(id: string, fn: () => Promise<T>, passed: (r: T) => bo
   }
 }
 
+/** Round 1 of a scenario: its problems (invalid file, unmet needs) as tests, its mutations, and its first run. */
+function registerFirstRound(dir: string, loaded: LoadedScenario | Error): void {
+  if (loaded instanceof Error) {
+    test(`${basename(dir)} (invalid scenario file)`, () => {
+      throw loaded;
+    });
+    return;
+  }
+  const unmet = 'setupError' in env ? 'no cluster (see the cluster setup test)' : unmetNeeds(loaded.spec, abilitiesOf(env.cluster));
+  if (unmet) {
+    // Reported as skipped (never passed), and as "not run" with this reason in reports/claims.md.
+    test.skip(`${titleOf(loaded)} (not run: ${unmet})`, () => undefined);
+    return;
+  }
+  if (config.mutations !== 'off') {
+    for (const mutation of loaded.spec.mutations ?? []) {
+      test.concurrent(
+        `${loaded.id} [mutation: ${mutation.name}] must fail`,
+        async () => {
+          if ('setupError' in env) throw new Error('unreachable: no cluster');
+          const result = await tracked(`${loaded.id} [mutation: ${mutation.name}]`, () =>
+            withCluster(loaded.id, exclusiveOf(loaded), () =>
+              runScenario(loaded, { ...onCluster(env.cluster), runId: env.runId, log: consoleLog(`${loaded.id} mutated`), mutation }),
+            ), (r) => !r.passed);
+          const id = `${loaded.id}--mutation-${mutation.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+          writeResult(join(config.reportsDir, 'mutations'), { ...result, id });
+          if (result.passed) throw new Error(`the scenario still passed with "${mutation.name}": it does not detect that change`);
+        },
+        timeoutMsOf(loaded),
+      );
+    }
+  }
+  if (config.mutations !== 'only') registerRun(loaded, 1);
+}
+
+/** One run of a scenario (--repeat N: run k of N in its own namespace and report folder, `<id>~k`). */
+function registerRun(loaded: LoadedScenario, run: number): void {
+  const one = run === 1 ? loaded : { ...loaded, id: runIdOf(loaded.id, run) };
+  test.concurrent(
+    config.repeat > 1 ? `${titleOf(loaded)} (run ${run} of ${config.repeat})` : titleOf(loaded),
+    async () => {
+      if ('setupError' in env) throw new Error('unreachable: no cluster');
+      const result = await tracked(one.id, () =>
+        withCluster(one.id, exclusiveOf(loaded), () =>
+          runScenario(one, {
+            ...onCluster(env.cluster),
+            runId: env.runId,
+            log: consoleLog(one.id),
+            onFailure: (ctx, r) => collectEvidence(ctx, r, config.reportsDir, env.cluster.kubeletLogFiles),
+          }),
+        ), (r) => r.passed);
+      writeResult(config.reportsDir, result);
+      repeated.set(loaded.id, [...(repeated.get(loaded.id) ?? []), result]);
+      if (result.passed && run === 1) passedSeconds[loaded.id] = Math.round(result.durationMs / 100) / 10;
+      if (!result.passed) {
+        const hint = busyNodeHint(result, { concurrency: config.concurrency, cpus: availableParallelism() });
+        throw new Error(`${result.error}\n  evidence: ${join(config.reportsDir, 'scenarios', one.id)}/${hint ? `\n  ${hint}` : ''}`);
+      }
+    },
+    timeoutMsOf(loaded),
+  );
+}
+
+const titleOf = (loaded: LoadedScenario) => `${loaded.id}: ${loaded.spec.title} [${loaded.spec.claims.map((c) => `${c.id} ${c.verdict}`).join(', ')}]`;
+const timeoutMsOf = (loaded: LoadedScenario) => parseDuration(loaded.spec.timeout) * 1000 + 120_000 + LOCK_WAIT_ALLOWANCE_MS;
+const exclusiveOf = (loaded: LoadedScenario) => disruptsCluster([...loaded.spec.steps, ...(loaded.spec.finally ?? [])]);
+
 describe('scenarios', () => {
   test('the scenarios folder holds at least one scenario', () => {
     expect(dirs.length).toBeGreaterThan(0);
@@ -128,68 +199,11 @@ describe('scenarios', () => {
     });
   }
 
-  for (const { dir, loaded } of scenarios) {
-    if (loaded instanceof Error) {
-      test(`${basename(dir)} (invalid scenario file)`, () => {
-        throw loaded;
-      });
-      continue;
-    }
-    const claims = loaded.spec.claims.map((c) => `${c.id} ${c.verdict}`).join(', ');
-    const title = `${loaded.id}: ${loaded.spec.title} [${claims}]`;
-    const unmet = 'setupError' in env ? 'no cluster (see the cluster setup test)' : unmetNeeds(loaded.spec, abilitiesOf(env.cluster));
-    if (unmet) {
-      // Reported as skipped (never passed), and as "not run" with this reason in reports/claims.md.
-      test.skip(`${title} (not run: ${unmet})`, () => undefined);
-      continue;
-    }
-    const timeoutMs = parseDuration(loaded.spec.timeout) * 1000 + 120_000 + LOCK_WAIT_ALLOWANCE_MS;
-    const exclusive = disruptsCluster([...loaded.spec.steps, ...(loaded.spec.finally ?? [])]);
-    if (config.mutations !== 'off') {
-      for (const mutation of loaded.spec.mutations ?? []) {
-        test.concurrent(
-          `${loaded.id} [mutation: ${mutation.name}] must fail`,
-          async () => {
-            if ('setupError' in env) throw new Error('unreachable: no cluster');
-            const result = await tracked(`${loaded.id} [mutation: ${mutation.name}]`, () =>
-              withCluster(loaded.id, exclusive, () =>
-                runScenario(loaded, { ...onCluster(env.cluster), runId: env.runId, log: consoleLog(`${loaded.id} mutated`), mutation }),
-              ), (r) => !r.passed);
-            const id = `${loaded.id}--mutation-${mutation.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
-            writeResult(join(config.reportsDir, 'mutations'), { ...result, id });
-            if (result.passed) throw new Error(`the scenario still passed with "${mutation.name}": it does not detect that change`);
-          },
-          timeoutMs,
-        );
-      }
-    }
-    if (config.mutations === 'only') continue;
-    // --repeat N: N runs, each in its own namespace and report folder (<id>, <id>~2, ...).
-    for (let run = 1; run <= config.repeat; run++) {
-      const one = run === 1 ? loaded : { ...loaded, id: `${loaded.id}~${run}` };
-      test.concurrent(
-        config.repeat > 1 ? `${title} (run ${run} of ${config.repeat})` : title,
-        async () => {
-          if ('setupError' in env) throw new Error('unreachable: no cluster');
-          const result = await tracked(one.id, () =>
-            withCluster(one.id, exclusive, () =>
-              runScenario(one, {
-                ...onCluster(env.cluster),
-                runId: env.runId,
-                log: consoleLog(one.id),
-                onFailure: (ctx, r) => collectEvidence(ctx, r, config.reportsDir, env.cluster.kubeletLogFiles),
-              }),
-            ), (r) => r.passed);
-          writeResult(config.reportsDir, result);
-          repeated.set(loaded.id, [...(repeated.get(loaded.id) ?? []), result]);
-          if (result.passed && run === 1) passedSeconds[loaded.id] = Math.round(result.durationMs / 100) / 10;
-          if (!result.passed) {
-            const hint = busyNodeHint(result, { concurrency: config.concurrency, cpus: availableParallelism() });
-            throw new Error(`${result.error}\n  evidence: ${join(config.reportsDir, 'scenarios', one.id)}/${hint ? `\n  ${hint}` : ''}`);
-          }
-        },
-        timeoutMs,
-      );
+  // Registration order is start order: round by round (see `rounds`).
+  for (const round of rounds) {
+    for (const { dir, loaded } of scenarios) {
+      if (round === 1) registerFirstRound(dir, loaded);
+      else if (!(loaded instanceof Error) && !('setupError' in env) && !unmetNeeds(loaded.spec, abilitiesOf(env.cluster))) registerRun(loaded, round);
     }
   }
 

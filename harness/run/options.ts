@@ -190,7 +190,7 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
     defaultText: '`1`',
     providers: PROVIDERS,
     help: 'run each scenario N times, and report passes and timing spread (reports/repeat.md)',
-    doc: 'run each selected scenario N times (each run in its own namespace, `--concurrency` at once) and write `reports/repeat.{md,json}`: per scenario the passes out of N, and per timed step the measured moments (min, median, max) against its window, flagged "at risk" when one comes within 10 % of the window\'s width of an edge. Mutations still run once. The claims report shows the first run of each.',
+    doc: 'run each selected scenario N times (each run in its own namespace, `--concurrency` at once; round by round, so the copies of a scenario do not run side by side) and write `reports/repeat.{md,json}`: per scenario the passes out of N, and per timed step the measured moments (min, median, max) against its window, flagged "at risk" when one comes within 10 % of the window\'s width of an edge. Mutations still run once. The claims report shows the first run of each.',
   },
   concurrency: {
     flag: '--concurrency',
