@@ -82,13 +82,15 @@ function longestFirst<T extends { dir: string; loaded: LoadedScenario | Error }>
 
 const scenarios = longestFirst(dirs.map((dir) => ({ dir, loaded: tryLoad(dir) })));
 
-/** Done / running / waiting and the time left, for the runs that will start (--concurrency slots: jest.config.ts). */
 /** The repeat runs of a scenario: run 1 keeps its ID, run k is `<id>~k`. */
 const runIdOf = (id: string, run: number) => (run === 1 ? id : `${id}~${run}`);
 /** Start order with --repeat N: round 1 (every scenario's mutations and first run, longest first), then round 2, ...: a scenario's copies are spread over the run instead of side by side. */
 const rounds = Array.from({ length: config.mutations === 'only' ? 1 : config.repeat }, (_, i) => i + 1);
-const runnable = 'setupError' in env ? [] : rounds.flatMap((round) => scenarios.flatMap(({ loaded }) => {
-  if (loaded instanceof Error || unmetNeeds(loaded.spec, abilitiesOf(env.cluster))) return [];
+/** Why a valid scenario does not run here (no cluster, or needs the cluster does not meet), or undefined: it runs. */
+const unmetOf = (loaded: LoadedScenario) => ('setupError' in env ? 'no cluster (see the cluster setup test)' : unmetNeeds(loaded.spec, abilitiesOf(env.cluster)));
+/** Done / running / waiting and the time left, for the runs that will start (--concurrency slots: jest.config.ts). */
+const runnable = rounds.flatMap((round) => scenarios.flatMap(({ loaded }) => {
+  if (loaded instanceof Error || unmetOf(loaded)) return [];
   const expectedSeconds = expectedOf(loaded).seconds;
   const mutations = config.mutations === 'off' || round > 1 ? [] : (loaded.spec.mutations ?? []).map((m) => ({ id: `${loaded.id} [mutation: ${m.name}]`, expectedSeconds }));
   const runs = config.mutations === 'only' ? [] : [{ id: runIdOf(loaded.id, round), expectedSeconds }];
@@ -127,7 +129,7 @@ function registerFirstRound(dir: string, loaded: LoadedScenario | Error): void {
     });
     return;
   }
-  const unmet = 'setupError' in env ? 'no cluster (see the cluster setup test)' : unmetNeeds(loaded.spec, abilitiesOf(env.cluster));
+  const unmet = unmetOf(loaded);
   if (unmet) {
     // Reported as skipped (never passed), and as "not run" with this reason in reports/claims.md.
     test.skip(`${titleOf(loaded)} (not run: ${unmet})`, () => undefined);
@@ -203,7 +205,7 @@ describe('scenarios', () => {
   for (const round of rounds) {
     for (const { dir, loaded } of scenarios) {
       if (round === 1) registerFirstRound(dir, loaded);
-      else if (!(loaded instanceof Error) && !('setupError' in env) && !unmetNeeds(loaded.spec, abilitiesOf(env.cluster))) registerRun(loaded, round);
+      else if (!(loaded instanceof Error) && !unmetOf(loaded)) registerRun(loaded, round);
     }
   }
 

@@ -30,6 +30,8 @@ export interface ScenarioSpread {
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+/** Runs and failed runs over all scenarios (the report's first numbers). */
+export const repeatTotals = (spreads: readonly ScenarioSpread[]) => ({ runs: sum(spreads.map((s) => s.runs)), failed: sum(spreads.map((s) => s.runs - s.passes)) });
 const median = (sorted: number[]) => (sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2);
 
 export function spreadOf(id: string, results: readonly ScenarioResult[]): ScenarioSpread {
@@ -85,12 +87,13 @@ export function repeatMarkdown(repeat: number | string, spreads: readonly Scenar
     if (s.steps.length === 0) return [`${head} | (no timed step) | | |`];
     return s.steps.map((t, i) => `${i === 0 ? head : '| | |'} ${t.step} | [${t.window[0]}s, ${t.window[1]}s] | ${t.min}s / ${t.median}s / ${t.max}s | ${t.atRisk ? '**at risk**' : ''} |`);
   });
+  const totals = repeatTotals(spreads);
   const risky = spreads.flatMap((s) => s.steps.filter((t) => t.atRisk).map((t) => `${s.id} ${t.step}`));
   const failures = spreads.flatMap((s) => s.failures.map((f) => `- ${s.id}: ${f}`));
   return [
     typeof repeat === 'number' ? `# Repeated runs (--repeat ${repeat})` : `# ${repeat}`,
     '',
-    `${sum(spreads.map((s) => s.runs))} runs, ${sum(spreads.map((s) => s.runs - s.passes))} failed; ${spreads.filter((s) => s.passes === s.runs).length} of ${spreads.length} scenarios passed every run; ${risky.length} timed step(s) at risk (a moment within ${AT_RISK_SHARE * 100} % of the window's width of an edge)${risky.length ? `: ${risky.join(', ')}` : ''}.`,
+    `${totals.runs} runs, ${totals.failed} failed; ${spreads.filter((s) => s.passes === s.runs).length} of ${spreads.length} scenarios passed every run; ${risky.length} timed step(s) at risk (a moment within ${AT_RISK_SHARE * 100} % of the window's width of an edge)${risky.length ? `: ${risky.join(', ')}` : ''}.`,
     '',
     '| scenario | passed | timed step | window | measured min / median / max | |',
     '|---|---|---|---|---|---|',

@@ -1,7 +1,7 @@
-import { errorText } from '../../common/errors.js';
 import type { Kube } from '../k8s/client.js';
 import { createNamespace, deleteNamespace, namespaceName } from '../k8s/namespace.js';
 import type { Log } from '../../common/log.js';
+import { errorText } from '../../common/errors.js';
 import { ClusterRecorder, type ClusterView } from '../observe/recorder.js';
 import type { Gap, TimelineEntry } from '../observe/timeline.js';
 import type { ImageRewrite, NodeAccess } from '../cluster-access.js';

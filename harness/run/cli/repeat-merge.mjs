@@ -37,10 +37,11 @@ const reports = args.positionals.map((p) => {
   }
   return json.scenarios;
 });
-const { mergeSpreads, repeatMarkdown, AT_RISK_SHARE } = await importTs('../../engine/report/repeat-report.ts');
+const { mergeSpreads, repeatMarkdown, repeatTotals, AT_RISK_SHARE } = await importTs('../../engine/report/repeat-report.ts');
 const merged = mergeSpreads(reports);
 const out = resolve(args.values.out);
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'repeat-merged.json'), `${JSON.stringify({ reports: args.positionals, atRiskShare: AT_RISK_SHARE, scenarios: merged }, null, 2)}\n`);
 writeFileSync(join(out, 'repeat-merged.md'), repeatMarkdown(`Repeated runs (${reports.length} reports merged)`, merged));
-process.stdout.write(`${join(out, 'repeat-merged.md')}: ${merged.reduce((n, s) => n + s.runs, 0)} runs of ${merged.length} scenarios, ${merged.reduce((n, s) => n + s.runs - s.passes, 0)} failed\n`);
+const { runs, failed } = repeatTotals(merged);
+process.stdout.write(`${join(out, 'repeat-merged.md')}: ${runs} runs of ${merged.length} scenarios, ${failed} failed\n`);
