@@ -51,6 +51,10 @@ describe('local plan', () => {
     for (const key of Object.keys(one.paths) as (keyof typeof one.paths)[]) expect(two.paths[key]).not.toBe(one.paths[key]);
     expect(parse(kubeletConfig(plan, two, facts))).toMatchObject({ address: '10.200.0.2', port: two.ports.kubelet, cgroupRoot: '/probe-node-2' });
     expect(JSON.parse(cniConflist(two)).plugins[0]).toMatchObject({ bridge: 'pcbr1', ipam: { ranges: [[{ subnet: '10.244.1.0/24' }]] } });
+    // neighreset right after bridge, on the same bridge (test/harness/neighreset.test.ts runs it)
+    const chain = JSON.parse(cniConflist(two)).plugins as { type: string; bridge?: string }[];
+    expect(chain.map((p) => p.type)).toEqual(['bridge', 'neighreset', 'portmap']);
+    expect(chain[1]!.bridge).toBe('pcbr1');
   });
 
   it('takes PROBE_NODES (1 to 4) from the config', () => {

@@ -21,6 +21,7 @@ describe('the local runtime', () => {
     const toml = parse(containerdConfig(plan, plan.nodes[0]!, facts)) as Record<string, any>;
     expect(toml.version).toBe(2);
     expect(toml.plugins['io.containerd.grpc.v1.cri'].sandbox_image).toBe('probe-conformance.local/pause:1');
+    expect(toml.plugins['io.containerd.grpc.v1.cri'].cni.bin_dir).toBe(plan.paths.cniPlugins);
   });
 
   it('containerd2: built commands in the cache; a version 4 config naming its own shim and runc, NRI off, ttrpc beside grpc', () => {
@@ -38,6 +39,7 @@ describe('the local runtime', () => {
     const runc = toml.plugins['io.containerd.cri.v1.runtime'].containerd.runtimes.runc;
     expect(runc.runtime_path).toBe(commands.shim);
     expect(runc.options).toMatchObject({ BinaryName: commands.runc, SystemdCgroup: false, Root: node.paths.runcRoot });
+    expect(toml.plugins['io.containerd.cri.v1.runtime'].cni.bin_dirs).toEqual([plan.paths.cniPlugins]);
     expect(toml.plugins['io.containerd.cri.v1.runtime'].cni.conf_dir).toBe(node.paths.cniConf);
     // restrict_oom_score_adj follows the host as with 1.6
     expect(toml.plugins['io.containerd.cri.v1.runtime'].restrict_oom_score_adj).toBe(true);

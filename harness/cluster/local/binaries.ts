@@ -34,6 +34,8 @@ export interface LocalBinaries {
   components: Record<KubeComponent, string>;
   etcd: string;
   pause: string;
+  /** The CNI plugin chained after bridge (gobuild/neighreset). */
+  neighreset: string;
 }
 
 /** A fixed build date, so the same inputs give the same binary. */
@@ -287,8 +289,13 @@ export function pauseBuild(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>): Go
   return { name: 'pause', moduleDir: join(gobuildDir(config.repoRoot), 'pause'), outDir: join(config.cacheDir, 'local', 'pause'), binary: 'pause', ldflags: '-s -w', timeoutMs: 10 * 60_000 };
 }
 
+/** The gobuild/neighreset build (a CNI plugin: forgets the node's ARP entry of a reused pod IP). */
+export function neighResetBuild(config: Pick<RunConfig, 'cacheDir' | 'repoRoot'>): GoBuild {
+  return { name: 'neighreset', moduleDir: join(gobuildDir(config.repoRoot), 'neighreset'), outDir: join(config.cacheDir, 'local', 'neighreset'), binary: 'neighreset', ldflags: '-s -w', timeoutMs: 10 * 60_000 };
+}
+
 /**
- * Builds (or finds in the cache) kube, etcd and pause. `kubernetes`: the --kubernetes value (a minor
+ * Builds (or finds in the cache) kube, etcd, pause and neighreset. `kubernetes`: the --kubernetes value (a minor
  * or a release this checkout builds; unset: the pinned one). etcd stays the pinned one for every
  * release (all of them support it; docs/kubernetes-versions.md).
  */
@@ -310,5 +317,6 @@ export async function ensureBinaries(config: Pick<RunConfig, 'cacheDir' | 'repoR
     log,
   );
   const pause = await goBuild(pauseBuild(config), log);
-  return { kubernetesVersion, etcdVersion, kube, components, etcd, pause };
+  const neighreset = await goBuild(neighResetBuild(config), log);
+  return { kubernetesVersion, etcdVersion, kube, components, etcd, pause, neighreset };
 }

@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import type { LocalBinaries } from './binaries.js';
 import type { HostFacts } from './host-checks.js';
 import { CNI_BIN_DIR } from './host-checks.js';
 import { kubeconfigPath } from './pki.js';
@@ -53,7 +54,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   Root = ${JSON.stringify(p.runcRoot)}
 
 [${cri}.cni]
-  bin_dir = ${JSON.stringify(CNI_BIN_DIR)}
+  bin_dir = ${JSON.stringify(plan.paths.cniPlugins)}
   conf_dir = ${JSON.stringify(p.cniConf)}
   max_conf_num = 1
 `;
@@ -113,7 +114,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
   Root = ${JSON.stringify(p.runcRoot)}
 
 [plugins.'io.containerd.cri.v1.runtime'.cni]
-  bin_dirs = [${JSON.stringify(CNI_BIN_DIR)}]
+  bin_dirs = [${JSON.stringify(plan.paths.cniPlugins)}]
   conf_dir = ${JSON.stringify(p.cniConf)}
   max_conf_num = 1
 `;
@@ -139,12 +140,25 @@ export function cniConflist(node: LocalNode): string {
             routes: [{ dst: '0.0.0.0/0' }],
           },
         },
+        // forgets the node's ARP entry of a reused pod IP (docs/local-cluster.md, "Pod IPs given out again")
+        { type: 'neighreset', bridge: node.bridge },
         { type: 'portmap', capabilities: { portMappings: true }, externalSetMarkChain: 'KUBE-MARK-MASQ' },
       ],
     },
     null,
     2,
   )}\n`;
+}
+
+/**
+ * The nodes' CNI plugin folder: Debian's plugins (symlinks into /usr/lib/cni) and the suite's
+ * neighreset, in one folder, since containerd 1.6 takes a single bin_dir.
+ */
+function linkCniPlugins(dir: string, plugins: Pick<LocalBinaries, 'neighreset'>): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(CNI_BIN_DIR)) symlinkSync(join(CNI_BIN_DIR, name), join(dir, name));
+  copyFileSync(plugins.neighreset, join(dir, 'neighreset'));
 }
 
 /** The kubelet's resolv.conf: the cluster DNS address only, never the host's resolver. */
@@ -219,8 +233,9 @@ export interface ConfigFiles {
 }
 
 /** Writes every config file (the nodes' at their `paths.containerdConfig`/`kubeletConfig`). */
-export function writeConfigs(plan: LocalPlan, facts: HostFacts): ConfigFiles {
+export function writeConfigs(plan: LocalPlan, facts: HostFacts, plugins: Pick<LocalBinaries, 'neighreset'>): ConfigFiles {
   mkdirSync(plan.paths.config, { recursive: true });
+  linkCniPlugins(plan.paths.cniPlugins, plugins);
   const kubeProxy = join(plan.paths.config, 'kube-proxy.yaml');
   writeFileSync(kubeProxy, kubeProxyConfig(plan, facts));
   writeFileSync(join(plan.paths.config, 'resolv.conf'), resolvConf(plan));

@@ -69,7 +69,7 @@ export class LocalProvider implements ClusterProvider {
     state.network = await setUpNetwork(plan, log);
     this.writeState(state);
     await writePki(plan);
-    const files = writeConfigs(plan, facts);
+    const files = writeConfigs(plan, facts, binaries);
     const clusterStart = Date.now();
     await startCluster(plan, binaries, files, facts, log);
     const names = plan.nodes.map((n) => n.name);

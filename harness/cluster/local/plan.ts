@@ -44,6 +44,8 @@ export interface LocalPaths {
   pids: string;
   tmp: string;
   etcdData: string;
+  /** containerd's CNI bin dir: Debian's plugins (symlinks into /usr/lib/cni) and the suite's neighreset. */
+  cniPlugins: string;
   /** `/run/probe-conformance/<clusterName>`: sockets, containerd state, runc root, netns mounts. */
   run: string;
   adminKubeconfig: string;
@@ -183,6 +185,7 @@ export function makePlan(config: Pick<RunConfig, 'stateDir'>, options: PlanOptio
       pids: join(root, 'pids'),
       tmp: join(root, 'tmp'),
       etcdData: join(root, 'etcd'),
+      cniPlugins: join(root, 'cni-plugins'),
       run,
       adminKubeconfig: join(root, 'kubeconfigs', 'admin.kubeconfig'),
       stateFile: join(root, 'cluster.json'),

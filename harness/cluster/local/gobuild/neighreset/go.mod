@@ -1,0 +1,3 @@
+module probe-conformance.local/neighreset
+
+go 1.24.0
