@@ -13,7 +13,7 @@ import { normalizeImageRef } from '../local/images.js';
  *   node/Dockerfile, node/files/, node/preload-images.sh   the node image
  *   components/<name>/Dockerfile                           the images preloaded into it
  *   gobuild/{kubeadm,crictl,coredns,etcd,podnet}/          Go wrapper modules (with the local
- *                                                          provider's gobuild/kube and gobuild/pause)
+ *                                                          provider's gobuild/kube, pause and neighreset)
  */
 export const NODE_IMAGE_RECIPE_VERSION = 1;
 
@@ -65,6 +65,7 @@ export function nodeImageKey(inputs: NodeImageKeyInputs): string {
     ['node-image', nodeImageDir(inputs.repoRoot)],
     ['local/kube', join(inputs.repoRoot, 'harness', 'cluster', 'local', 'gobuild', 'kube')],
     ['local/pause', join(inputs.repoRoot, 'harness', 'cluster', 'local', 'gobuild', 'pause')],
+    ['local/neighreset', join(inputs.repoRoot, 'harness', 'cluster', 'local', 'gobuild', 'neighreset')],
   ];
   // another release's go.mod and go.sum (releases.ts); the pinned release has none, and its key is as before
   if (inputs.releaseDir) trees.push(['release', inputs.releaseDir]);

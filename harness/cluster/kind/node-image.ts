@@ -9,7 +9,7 @@ import { ensureMinbase, offlineBaseKey } from '../images/offline-bases.js';
 import { withDirLock } from '../images/lock.js';
 import { run } from '../process/run.js';
 import { runWithProgress } from '../process/run-with-progress.js';
-import { goBuild, kubeBuild, kubeLdflags, KUBE_BUILD_TAGS, pauseBuild, type GoBuild } from '../local/binaries.js';
+import { goBuild, kubeBuild, kubeLdflags, KUBE_BUILD_TAGS, neighResetBuild, pauseBuild, type GoBuild } from '../local/binaries.js';
 import { requiredVersion } from '../go-mod.js';
 import { pinnedRelease, releaseModuleDir, releasesDir, resolveRelease } from '../releases.js';
 import {
@@ -134,6 +134,7 @@ async function build(options: KindNodeImageOptions, kubernetesVersion: string, k
   const bin = {
     kube: await goBuild(paced(kube), log),
     pause: await goBuild(paced(pauseBuild(config)), log),
+    neighreset: await goBuild(paced(neighResetBuild(config)), log),
     kubeadm: await goBuild(paced(builds.kubeadm), log),
     crictl: await goBuild(paced(builds.crictl), log),
     etcd: await goBuild(paced(builds.etcd), log),
@@ -178,7 +179,7 @@ async function build(options: KindNodeImageOptions, kubernetesVersion: string, k
   cpSync(join(recipe, 'node', 'Dockerfile'), join(nodeDir, 'Dockerfile'));
   cpSync(join(recipe, 'node', 'files'), join(nodeDir, 'files'), { recursive: true });
   mkdirSync(join(nodeDir, 'bin'), { recursive: true });
-  for (const name of ['kube', 'kubeadm', 'crictl'] as const) linkOrCopy(bin[name], join(nodeDir, 'bin', name));
+  for (const name of ['kube', 'kubeadm', 'crictl', 'neighreset'] as const) linkOrCopy(bin[name], join(nodeDir, 'bin', name));
   const names = preloaded.flatMap((c: ComponentImage) => c.nodeNames);
   await dockerBuild(
     ref,

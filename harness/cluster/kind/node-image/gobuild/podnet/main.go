@@ -3,7 +3,7 @@
 // cluster's Nodes from the API server and
 //
 //   - writes this node's CNI config (bridge + host-local + portmap, the plugins Debian's
-//     containernetworking-plugins installs in the node) for the Node's spec.podCIDR, once the
+//     containernetworking-plugins installs in the node, and the suite's neighreset) for the Node's spec.podCIDR, once the
 //     controller manager has given it one; containerd then reports the network ready;
 //   - routes every other node's pod CIDR through that node's InternalIP, and removes the routes of
 //     nodes that are gone (its routes carry their own protocol number, routeProtocol);
@@ -205,6 +205,8 @@ func conflist(podCIDR string, mtu int) ([]byte, error) {
 		"name":       networkName,
 		"plugins": []any{
 			bridge,
+			// forgets the node's ARP entry of a pod IP given out again (the image's /opt/cni/bin/neighreset)
+			map[string]any{"type": "neighreset", "bridge": bridgeName},
 			map[string]any{"type": "portmap", "capabilities": map[string]bool{"portMappings": true}},
 		},
 	}
