@@ -23,14 +23,26 @@ describe('--repeat: passes and the spread of each timed step', () => {
     ]);
   });
   test('a moment within 10 % of the window width of an edge is at risk, at either edge', () => {
-    expect(spreadOf('X-1', [run(true, [10.9])]).steps[0]!.atRisk).toBe(true);
-    expect(spreadOf('X-1', [run(true, [19.2])]).steps[0]!.atRisk).toBe(true);
+    expect(spreadOf('X-1', [run(true, [10.9])]).steps[0]).toMatchObject({ atRisk: true, riskEdge: 'lower' });
+    expect(spreadOf('X-1', [run(true, [19.2])]).steps[0]).toMatchObject({ atRisk: true, riskEdge: 'upper' });
+    expect(spreadOf('X-1', [run(true, [10.5]), run(true, [19.5])]).steps[0]).toMatchObject({ atRisk: true, riskEdge: 'both' });
     expect(spreadOf('X-1', [run(true, [11.1])]).steps[0]!.atRisk).toBe(false);
+  });
+
+  test('a window that opens at 0 s has no lower edge at risk (nothing comes before its cause), its upper edge still has', () => {
+    const fromZero = (value: number): ScenarioResult => {
+      const r = run(true, [value]);
+      return { ...r, steps: r.steps.map((s) => ({ ...s, measured: { ...s.measured!, min: 0, max: 10 } })) };
+    };
+    const at = (value: number) => spreadOf('X-1', [fromZero(value)]).steps[0]!.atRisk;
+    expect(at(0)).toBe(false);
+    expect(at(-0.4)).toBe(false);
+    expect(at(9.5)).toBe(true);
   });
   test('the page: one line per timed step, at-risk steps named at the top', () => {
     const md = repeatMarkdown(2, [spreadOf('X-1', [run(true, [10.5]), run(true, [12])])]);
     expect(md).toContain('2 runs, 0 failed; 1 of 1 scenarios passed every run; 1 timed step(s) at risk');
-    expect(md).toContain('| X-1 | 2 of 2 | killed | [10s, 20s] | 10.5s / 11.3s / 12s | **at risk** |');
+    expect(md).toContain('| X-1 | 2 of 2 | killed | [10s, 20s] | 10.5s / 11.3s / 12s | **at risk** (lower edge) |');
   });
   test('reports of several runs merge: runs, passes and failures add up, moments of the same step pool', () => {
     const a = [spreadOf('X-1', [run(true, [12, 15]), run(false, [13], 'late')])];

@@ -7,6 +7,9 @@ import type { ScenarioResult } from '../scenario/runner.js';
  * the measured moments (min, median, max) against its window. A step is "at risk" when a moment
  * came within AT_RISK_SHARE of the window's width of either edge: it passes today and may not
  * tomorrow, so its window or the engine needs a look (never a wider window until it passes).
+ * A window that opens at 0 s (at once after its `since:` moment) has no lower edge at risk: nothing
+ * comes before its cause, and a moment a little below 0 is the 1 s truncation of cluster
+ * timestamps, which the window check allows for.
  */
 export const AT_RISK_SHARE = 0.1;
 
@@ -18,6 +21,8 @@ export interface TimedStepSpread {
   median: number;
   max: number;
   atRisk: boolean;
+  /** Which edge a moment came close to, when at risk. A lower edge that is a deadline the kubelet waits out (a grace period, a delay) is met by design when the cluster acts right at it; an upper edge at risk is a slow cluster or a narrow window. */
+  riskEdge?: 'lower' | 'upper' | 'both';
 }
 
 export interface ScenarioSpread {
@@ -52,7 +57,10 @@ export function spreadOf(id: string, results: readonly ScenarioResult[]): Scenar
 function stepSpread(step: string, window: [number, number], values: number[]): TimedStepSpread {
   const sorted = [...values].sort((a, b) => a - b);
   const margin = (window[1] - window[0]) * AT_RISK_SHARE;
-  return { step, window, values, min: sorted[0]!, median: Number(median(sorted).toFixed(1)), max: sorted.at(-1)!, atRisk: sorted[0]! < window[0] + margin || sorted.at(-1)! > window[1] - margin };
+  const nearLower = window[0] > 0 && sorted[0]! < window[0] + margin;
+  const nearUpper = sorted.at(-1)! > window[1] - margin;
+  const riskEdge = nearLower && nearUpper ? 'both' : nearLower ? 'lower' : nearUpper ? 'upper' : undefined;
+  return { step, window, values, min: sorted[0]!, median: Number(median(sorted).toFixed(1)), max: sorted.at(-1)!, atRisk: riskEdge !== undefined, ...(riskEdge ? { riskEdge } : {}) };
 }
 
 /**
@@ -80,15 +88,17 @@ export function mergeSpreads(reports: readonly (readonly ScenarioSpread[])[]): S
     .map(([id, m]) => ({ id, runs: m.runs, passes: m.passes, failures: m.failures, steps: [...m.steps.values()].map((t) => stepSpread(t.step, t.window, t.values)) }));
 }
 
+const edgeText = (t: TimedStepSpread) => (t.riskEdge === 'both' ? 'both edges' : `${t.riskEdge ?? 'an'} edge`);
+
 /** `repeat`: the --repeat of one run, or a heading of its own for merged reports. */
 export function repeatMarkdown(repeat: number | string, spreads: readonly ScenarioSpread[]): string {
   const rows = spreads.flatMap((s) => {
     const head = `| ${s.id} | ${s.passes} of ${s.runs} |`;
     if (s.steps.length === 0) return [`${head} | (no timed step) | | |`];
-    return s.steps.map((t, i) => `${i === 0 ? head : '| | |'} ${t.step} | [${t.window[0]}s, ${t.window[1]}s] | ${t.min}s / ${t.median}s / ${t.max}s | ${t.atRisk ? '**at risk**' : ''} |`);
+    return s.steps.map((t, i) => `${i === 0 ? head : '| | |'} ${t.step} | [${t.window[0]}s, ${t.window[1]}s] | ${t.min}s / ${t.median}s / ${t.max}s | ${t.atRisk ? `**at risk** (${edgeText(t)})` : ''} |`);
   });
   const totals = repeatTotals(spreads);
-  const risky = spreads.flatMap((s) => s.steps.filter((t) => t.atRisk).map((t) => `${s.id} ${t.step}`));
+  const risky = spreads.flatMap((s) => s.steps.filter((t) => t.atRisk).map((t) => `${s.id} ${t.step} (${edgeText(t)})`));
   const failures = spreads.flatMap((s) => s.failures.map((f) => `- ${s.id}: ${f}`));
   return [
     typeof repeat === 'number' ? `# Repeated runs (--repeat ${repeat})` : `# ${repeat}`,
