@@ -110,7 +110,7 @@ describe('the node image key', () => {
   function copyRepo(): string {
     const root = mkdtempSync(join(tmpdir(), 'kind-node-key-'));
     dirs.push(root);
-    for (const part of ['harness/cluster/kind/node-image', 'harness/cluster/local/gobuild/kube', 'harness/cluster/local/gobuild/pause']) {
+    for (const part of ['harness/cluster/kind/node-image', 'harness/cluster/local/gobuild/kube', 'harness/cluster/local/gobuild/pause', 'harness/cluster/local/gobuild/neighreset']) {
       cpSync(join(repoRoot(), part), join(root, part), { recursive: true });
     }
     return root;
@@ -129,7 +129,11 @@ describe('the node image key', () => {
     expect(changed).not.toBe(key);
     const goMod = join(root, 'harness/cluster/local/gobuild/kube/go.mod');
     writeFileSync(goMod, `${readFileSync(goMod, 'utf8')}\n`);
-    expect(nodeImageKey(inputs(root))).not.toBe(changed);
+    const changedKube = nodeImageKey(inputs(root));
+    expect(changedKube).not.toBe(changed);
+    const plugin = join(root, 'harness/cluster/local/gobuild/neighreset/main.go');
+    writeFileSync(plugin, `${readFileSync(plugin, 'utf8')}\n// changed\n`);
+    expect(nodeImageKey(inputs(root))).not.toBe(changedKube);
   });
 });
 
