@@ -18,6 +18,11 @@ export interface ScenarioContext {
   images?: ImageRewrite;
   /** When each named step's fact happened (an expect's cluster timestamp) or, else, when the step completed. */
   stepTimes: Map<string, Moment>;
+  /**
+   * For a timed step measured from a named step: whether its facts held just before that step began,
+   * and when that was (timeline ms). Bounds the moment of facts the cluster does not timestamp.
+   */
+  factsBeforeAnchor?: WeakMap<object, { held: boolean; t: number }>;
   log: Log;
   probeLookup: ProbeLookup;
   /** Manifest file -> file applied instead (a mutation run). */

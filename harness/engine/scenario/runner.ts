@@ -12,6 +12,7 @@ import type { LoadedScenario } from './load.js';
 import { probeLookupFor } from './probe-lookup.js';
 import type { Mutation, Step } from './schema.js';
 import { CleanupStack, type NodePathJournal } from './cleanup.js';
+import { noteFactsBeforeAnchor } from './anchor-facts.js';
 import { watchMoment, type Moment } from './moments.js';
 import { parseDuration } from './time-expr.js';
 
@@ -116,6 +117,7 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
     nodes: opts.nodes,
     ...(opts.images ? { images: opts.images } : {}),
     stepTimes: new Map(),
+    factsBeforeAnchor: new WeakMap(),
     log: opts.log,
     probeLookup: probeLookupFor(view),
     manifestOverrides: opts.mutation?.replace ?? {},
@@ -143,6 +145,7 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
         opts.log(`${scenario.id}: ${position} ${label}: waiting for ${definition.summary(step)} (${elapsed}s)`);
       }, PROGRESS_EVERY_MS);
       try {
+        if (step.name) noteFactsBeforeAnchor(ctx.factsBeforeAnchor!, view, step.name, [...scenario.spec.steps, ...(scenario.spec.finally ?? [])], definitionOf);
         const outcome = await definition.run(ctx, step);
         const endedAt = Date.now() - view.timeline.startedAt;
         if (step.name) ctx.stepTimes.set(step.name, outcome.happened ?? anchorOf(definition, startedAt, endedAt));

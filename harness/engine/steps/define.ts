@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ClusterView } from '../observe/recorder.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
 
 /** A pod a step names, at `path` (relative to the step, e.g. `.exec.pod`), with the containers it names in it. */
@@ -42,6 +43,10 @@ export interface StepDefinition<K extends string = string, S extends z.ZodType =
   check?(step: z.output<S>, ctx: StepCheckContext): string[];
   /** Problems in the step as written, before the schema (plainer than its union errors): [path, problem]. */
   checkRaw?(raw: Record<string, unknown>, at: string): [string, string][];
+  /** A timed step: the earlier step it is measured from (`since`), if it names one. */
+  measuredFrom?(step: z.output<S>): string | undefined;
+  /** Whether the step's facts hold on the view now; asked just before the step it is measured from begins. */
+  holdsNow?(step: z.output<S>, view: ClusterView): boolean;
   /** The pods (and their containers) the step names, checked at load against the manifests' Pods. */
   podRefs?(step: z.output<S>): PodRef[];
 }

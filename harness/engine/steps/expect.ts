@@ -4,9 +4,13 @@ import { Condition, StepBase, TimeExpr } from '../scenario/schema-parts.js';
 import type { ScenarioContext, StepOutcome } from '../scenario/context.js';
 import { clusterMoment, elapsedBetween, elapsedText, fitsWindow, watchMoment, type Moment } from '../scenario/moments.js';
 import { Timeline, type TimelineEntry } from '../observe/timeline.js';
+import { checkAll } from '../expect/conditions.js';
 import { checkTimeExpr, evaluateTime } from '../scenario/time-expr.js';
 import { asList, conditionKindProblems, conditionPodRefs, describeConditions } from './conditions.js';
 import { defineStep, type StepCheckContext } from './define.js';
+
+/** How unsure a cluster timestamp is (whole seconds): the most a measurement bounded by the watch may be unsure by, too. */
+const CLUSTER_STAMP_MS = 1_000;
 
 /** Eventually: the condition(s) become true within `within`. */
 const ExpectStep = z.strictObject({
@@ -73,7 +77,14 @@ async function run(ctx: ScenarioContext, spec: ExpectStep): Promise<StepOutcome>
   const held = await eventually(ctx.view, conditions, Math.max(0, ref.hi + max * 1000 - now) + 1_000, ctx.signal);
   // Measured on the cluster's own timestamps when every condition has one (events, pod conditions),
   // else on when the watch delivered the change.
-  const happened = held.at !== undefined ? clusterMoment(held.at, ctx.view.timeline.startedAt) : watchMoment(held.t);
+  const before = held.atFirstCheck && held.at === undefined ? ctx.factsBeforeAnchor?.get(spec) : undefined;
+  const happened =
+    held.at !== undefined
+      ? clusterMoment(held.at, ctx.view.timeline.startedAt)
+      : // Already true, not yet true just before the anchor began: it happened in between.
+        before && !before.held && held.t - before.t <= CLUSTER_STAMP_MS
+        ? { lo: before.t, hi: held.t, source: 'watch' as const }
+        : watchMoment(held.t);
   const elapsed = elapsedBetween(ref, happened);
   const clock = happened.source === 'cluster' ? 'cluster timestamps' : 'seen by watch';
   const window = `[${min.toFixed(1)}s, ${max.toFixed(1)}s] after ${spec.since}`;
@@ -88,11 +99,16 @@ async function run(ctx: ScenarioContext, spec: ExpectStep): Promise<StepOutcome>
         `it happened at a moment nobody saw. Measure across an outage with facts the cluster timestamps (pod conditions, events)`,
     );
   }
-  if (held.atFirstCheck && held.at === undefined && elapsed.hi >= min) {
+  if (held.atFirstCheck && held.at === undefined && happened.lo === happened.hi && elapsed.hi >= min) {
     // Seen only by the watch, at some moment before this step began: the lower bound cannot be proven.
+    const why = before?.held
+      ? `they already held just before ${spec.since} began`
+      : before
+        ? `${spec.since} and the steps after it took ${elapsedText({ lo: (held.t - before.t) / 1000, hi: (held.t - before.t) / 1000 })}, longer than the ${CLUSTER_STAMP_MS / 1000}s a measurement may be unsure by`
+        : 'so when they happened cannot be measured';
     throw new Error(
       `already true when this timed step began (${elapsedText(elapsed)} after ${spec.since}), and these facts carry no cluster timestamp ` +
-        `(container fields, endpoints, a pod's absence), so when they happened cannot be measured; ` +
+        `(container fields, endpoints, a pod's absence); ${why}; ` +
         `start the timed step before it can happen (e.g. right after the step it is measured from): ${held.observed}`,
     );
   }
@@ -139,4 +155,6 @@ export const expectStep = defineStep({
   },
   check,
   checkRaw: (raw, at) => conditionKindProblems(raw, 'expect', at),
+  measuredFrom: (step) => (step.since && step.between && !step.since.startsWith('start:') ? step.since : undefined),
+  holdsNow: (step, view) => checkAll(asList(step.expect), view).ok,
 });
