@@ -5,6 +5,7 @@ import type { ImageRewrite, NodeAccess } from '../cluster-access.js';
 import type { CleanupStack, NodePathJournal } from './cleanup.js';
 import type { Moment } from './moments.js';
 import type { ProbeLookup } from './time-expr.js';
+import type { FactsBeforeAnchor } from './anchor-facts.js';
 
 /** What a step can use while a scenario runs. */
 export interface ScenarioContext {
@@ -22,7 +23,7 @@ export interface ScenarioContext {
    * For a timed step measured from a named step: whether its facts held just before that step began,
    * and when that was (timeline ms). Bounds the moment of facts the cluster does not timestamp.
    */
-  factsBeforeAnchor?: WeakMap<object, { held: boolean; t: number }>;
+  factsBeforeAnchor?: FactsBeforeAnchor;
   log: Log;
   probeLookup: ProbeLookup;
   /** Manifest file -> file applied instead (a mutation run). */

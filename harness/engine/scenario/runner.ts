@@ -129,6 +129,7 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
   const defaultClaim = scenario.spec.claims[0]!.id;
   const deadline = parseDuration(scenario.spec.timeout) * 1000;
   const total = scenario.spec.steps.length;
+  const allSteps = [...scenario.spec.steps, ...(scenario.spec.finally ?? [])];
 
   const runSteps = async (steps: Step[], phase?: 'finally') => {
     for (const [index, step] of steps.entries()) {
@@ -145,7 +146,7 @@ export async function runScenario(scenario: LoadedScenario, opts: RunScenarioOpt
         opts.log(`${scenario.id}: ${position} ${label}: waiting for ${definition.summary(step)} (${elapsed}s)`);
       }, PROGRESS_EVERY_MS);
       try {
-        if (step.name) noteFactsBeforeAnchor(ctx.factsBeforeAnchor!, view, step.name, [...scenario.spec.steps, ...(scenario.spec.finally ?? [])], definitionOf);
+        if (step.name) noteFactsBeforeAnchor(ctx.factsBeforeAnchor!, view, step.name, allSteps, definitionOf);
         const outcome = await definition.run(ctx, step);
         const endedAt = Date.now() - view.timeline.startedAt;
         if (step.name) ctx.stepTimes.set(step.name, outcome.happened ?? anchorOf(definition, startedAt, endedAt));

@@ -78,12 +78,13 @@ async function run(ctx: ScenarioContext, spec: ExpectStep): Promise<StepOutcome>
   // Measured on the cluster's own timestamps when every condition has one (events, pod conditions),
   // else on when the watch delivered the change.
   const before = held.atFirstCheck && held.at === undefined ? ctx.factsBeforeAnchor?.get(spec) : undefined;
+  // Already true, not yet true just before the anchor began, and that was moments ago: it happened in between.
+  const bounded = before !== undefined && !before.held && held.t - before.t <= CLUSTER_STAMP_MS;
   const happened =
     held.at !== undefined
       ? clusterMoment(held.at, ctx.view.timeline.startedAt)
-      : // Already true, not yet true just before the anchor began: it happened in between.
-        before && !before.held && held.t - before.t <= CLUSTER_STAMP_MS
-        ? { lo: before.t, hi: held.t, source: 'watch' as const }
+      : bounded
+        ? { lo: before!.t, hi: held.t, source: 'watch' as const }
         : watchMoment(held.t);
   const elapsed = elapsedBetween(ref, happened);
   const clock = happened.source === 'cluster' ? 'cluster timestamps' : 'seen by watch';
@@ -99,12 +100,12 @@ async function run(ctx: ScenarioContext, spec: ExpectStep): Promise<StepOutcome>
         `it happened at a moment nobody saw. Measure across an outage with facts the cluster timestamps (pod conditions, events)`,
     );
   }
-  if (held.atFirstCheck && held.at === undefined && happened.lo === happened.hi && elapsed.hi >= min) {
+  if (held.atFirstCheck && held.at === undefined && !bounded && elapsed.hi >= min) {
     // Seen only by the watch, at some moment before this step began: the lower bound cannot be proven.
     const why = before?.held
       ? `they already held just before ${spec.since} began`
       : before
-        ? `${spec.since} and the steps after it took ${elapsedText({ lo: (held.t - before.t) / 1000, hi: (held.t - before.t) / 1000 })}, longer than the ${CLUSTER_STAMP_MS / 1000}s a measurement may be unsure by`
+        ? `${spec.since} and the steps after it took ${((held.t - before.t) / 1000).toFixed(1)}s, longer than the ${CLUSTER_STAMP_MS / 1000}s a measurement may be unsure by`
         : 'so when they happened cannot be measured';
     throw new Error(
       `already true when this timed step began (${elapsedText(elapsed)} after ${spec.since}), and these facts carry no cluster timestamp ` +
