@@ -38,12 +38,18 @@ const dirs = scenarioDirsOf(config.scenariosDir, config.scenarios).dirs;
 const lock = new ClusterLock();
 const LOCK_WAIT_ALLOWANCE_MS = 20 * 60_000;
 
-async function withCluster<T>(id: string, exclusive: boolean, fn: () => Promise<T>): Promise<T> {
+/** Runs `fn` on the cluster, alone if `exclusive`; it counts as running (progress) once it has the lock, and done when it settles. */
+async function withCluster<T>(id: string, exclusive: boolean, fn: () => Promise<T>, passed: (r: T) => boolean): Promise<T> {
   if (exclusive) consoleLog(id)(`${id}: disrupts the cluster (stops a node or restarts a component): waiting until it can run alone`);
   const release = exclusive ? await lock.exclusive() : await lock.shared();
+  progress.start(id);
+  let ok = false;
   try {
-    return await fn();
+    const r = await fn();
+    ok = passed(r);
+    return r;
   } finally {
+    progress.finish(id, ok);
     release();
   }
 }
@@ -69,6 +75,8 @@ function tryLoad(dir: string): LoadedScenario | Error {
 /** Each scenario's expected seconds: measured when it last passed with this reports folder, else its declared timeout. */
 const measured = readMeasuredDurations(config.reportsDir);
 const expectedOf = (loaded: LoadedScenario) => expectedDuration(loaded.id, parseDuration(loaded.spec.timeout), measured);
+/** Whether a scenario must run alone (it stops a node or restarts a component). */
+const exclusiveOf = (loaded: LoadedScenario) => disruptsCluster([...loaded.spec.steps, ...(loaded.spec.finally ?? [])]);
 
 /**
  * Registration order is start order (test.concurrent, --concurrency slots): the longest expected first, so the
@@ -92,8 +100,9 @@ const unmetOf = (loaded: LoadedScenario) => ('setupError' in env ? 'no cluster (
 const runnable = rounds.flatMap((round) => scenarios.flatMap(({ loaded }) => {
   if (loaded instanceof Error || unmetOf(loaded)) return [];
   const expectedSeconds = expectedOf(loaded).seconds;
-  const mutations = config.mutations === 'off' || round > 1 ? [] : (loaded.spec.mutations ?? []).map((m) => ({ id: `${loaded.id} [mutation: ${m.name}]`, expectedSeconds }));
-  const runs = config.mutations === 'only' ? [] : [{ id: runIdOf(loaded.id, round), expectedSeconds }];
+  const alone = exclusiveOf(loaded);
+  const mutations = config.mutations === 'off' || round > 1 ? [] : (loaded.spec.mutations ?? []).map((m) => ({ id: `${loaded.id} [mutation: ${m.name}]`, expectedSeconds, alone }));
+  const runs = config.mutations === 'only' ? [] : [{ id: runIdOf(loaded.id, round), expectedSeconds, alone }];
   return [...mutations, ...runs];
 }));
 const measuredCount = scenarios.filter(({ loaded }) => !(loaded instanceof Error) && expectedOf(loaded).source === 'measured').length;
@@ -107,19 +116,6 @@ afterAll(() => {
   if (Object.keys(passedSeconds).length > 0) writeMeasuredDurations(config.reportsDir, passedSeconds);
   if (config.repeat > 1 && repeated.size > 0) consoleLog('repeat')(`passes and timing spread: ${writeRepeatReport(config.reportsDir, config.repeat, repeated)}`);
 });
-
-/** Runs `fn` as one of the progress items (started when Jest starts it, done when it settles). */
-async function tracked<T>(id: string, fn: () => Promise<T>, passed: (r: T) => boolean): Promise<T> {
-  progress.start(id);
-  let ok = false;
-  try {
-    const r = await fn();
-    ok = passed(r);
-    return r;
-  } finally {
-    progress.finish(id, ok);
-  }
-}
 
 /** Round 1 of a scenario: its problems (invalid file, unmet needs) as tests, its mutations, and its first run. */
 function registerFirstRound(dir: string, loaded: LoadedScenario | Error): void {
@@ -141,10 +137,9 @@ function registerFirstRound(dir: string, loaded: LoadedScenario | Error): void {
         `${loaded.id} [mutation: ${mutation.name}] must fail`,
         async () => {
           if ('setupError' in env) throw new Error('unreachable: no cluster');
-          const result = await tracked(`${loaded.id} [mutation: ${mutation.name}]`, () =>
-            withCluster(loaded.id, exclusiveOf(loaded), () =>
-              runScenario(loaded, { ...onCluster(env.cluster), runId: env.runId, log: consoleLog(`${loaded.id} mutated`), mutation }),
-            ), (r) => !r.passed);
+          const result = await withCluster(`${loaded.id} [mutation: ${mutation.name}]`, exclusiveOf(loaded), () =>
+            runScenario(loaded, { ...onCluster(env.cluster), runId: env.runId, log: consoleLog(`${loaded.id} mutated`), mutation }),
+            (r) => !r.passed);
           const id = `${loaded.id}--mutation-${mutation.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
           writeResult(join(config.reportsDir, 'mutations'), { ...result, id });
           if (result.passed) throw new Error(`the scenario still passed with "${mutation.name}": it does not detect that change`);
@@ -163,15 +158,14 @@ function registerRun(loaded: LoadedScenario, run: number): void {
     config.repeat > 1 ? `${titleOf(loaded)} (run ${run} of ${config.repeat})` : titleOf(loaded),
     async () => {
       if ('setupError' in env) throw new Error('unreachable: no cluster');
-      const result = await tracked(one.id, () =>
-        withCluster(one.id, exclusiveOf(loaded), () =>
-          runScenario(one, {
-            ...onCluster(env.cluster),
-            runId: env.runId,
-            log: consoleLog(one.id),
-            onFailure: (ctx, r) => collectEvidence(ctx, r, config.reportsDir, env.cluster.kubeletLogFiles),
-          }),
-        ), (r) => r.passed);
+      const result = await withCluster(one.id, exclusiveOf(loaded), () =>
+        runScenario(one, {
+          ...onCluster(env.cluster),
+          runId: env.runId,
+          log: consoleLog(one.id),
+          onFailure: (ctx, r) => collectEvidence(ctx, r, config.reportsDir, env.cluster.kubeletLogFiles),
+        }),
+        (r) => r.passed);
       writeResult(config.reportsDir, result);
       repeated.set(loaded.id, [...(repeated.get(loaded.id) ?? []), result]);
       if (result.passed && run === 1) passedSeconds[loaded.id] = Math.round(result.durationMs / 100) / 10;
@@ -186,7 +180,6 @@ function registerRun(loaded: LoadedScenario, run: number): void {
 
 const titleOf = (loaded: LoadedScenario) => `${loaded.id}: ${loaded.spec.title} [${loaded.spec.claims.map((c) => `${c.id} ${c.verdict}`).join(', ')}]`;
 const timeoutMsOf = (loaded: LoadedScenario) => parseDuration(loaded.spec.timeout) * 1000 + 120_000 + LOCK_WAIT_ALLOWANCE_MS;
-const exclusiveOf = (loaded: LoadedScenario) => disruptsCluster([...loaded.spec.steps, ...(loaded.spec.finally ?? [])]);
 
 describe('scenarios', () => {
   test('the scenarios folder holds at least one scenario', () => {

@@ -5,12 +5,16 @@ import { formatElapsed, PROGRESS_EVERY_MS } from '../common/progress.js';
 /**
  * How far the scenarios are: done / running / waiting, and the time left, estimated from each
  * scenario's expected duration (expected-durations.ts) by placing the waiting ones, in start
- * order, into the concurrency slots as the running ones free them. A scenario that runs past its
- * expectation counts as ending now.
+ * order, into the concurrency slots as the running ones free them. A scenario that must run alone
+ * (it disrupts the cluster: cluster-lock.ts) is running only once it has the cluster to itself, and
+ * such scenarios add up one after the other. A scenario that runs past its expectation counts as
+ * ending now.
  */
 export interface ProgressItem {
   id: string;
   expectedSeconds: number;
+  /** Runs with nothing else on the cluster. */
+  alone?: boolean;
 }
 
 export class ScenarioProgress {
@@ -40,22 +44,26 @@ export class ScenarioProgress {
     if (!passed) this.failed += 1;
   }
 
-  /** Seconds until the last one is expected to end. */
+  /** Seconds until the last one is expected to end: the shared ones in the slots, then the ones that run alone, one by one. */
   secondsLeft(now = Date.now()): number {
-    const free = [...this.running.values()].map((r) => Math.max(0, r.item.expectedSeconds - (now - r.startedAt) / 1000));
+    const left = (r: { item: ProgressItem; startedAt: number }) => Math.max(0, r.item.expectedSeconds - (now - r.startedAt) / 1000);
+    const running = [...this.running.values()];
+    const free = running.filter((r) => !r.item.alone).map(left);
     while (free.length < this.slots) free.push(0);
     free.sort((a, b) => a - b);
-    for (const w of this.waiting) {
+    for (const w of this.waiting.filter((w) => !w.alone)) {
       free[0] = free[0]! + w.expectedSeconds;
       free.sort((a, b) => a - b);
     }
-    return free.length ? Math.max(...free) : 0;
+    const alone = running.filter((r) => r.item.alone).reduce((sum, r) => sum + left(r), 0) + this.waiting.filter((w) => w.alone).reduce((sum, w) => sum + w.expectedSeconds, 0);
+    return (free.length ? Math.max(...free) : 0) + alone;
   }
 
-  /** e.g. "scenarios: 12 of 67 done (1 failed), 8 running, 47 waiting; about 6 min 10 s left (durations measured in an earlier run)". */
+  /** e.g. "scenarios: 12 of 67 done (1 failed), 8 running, 47 waiting (2 to run alone); about 6 min 10 s left (durations measured in an earlier run)". */
   line(now = Date.now()): string {
     const left = this.waiting.length + this.running.size === 0 ? 'all done' : `about ${formatElapsed(Math.round(this.secondsLeft(now)) * 1000)} left${this.basis ? ` (${this.basis})` : ''}`;
-    return `scenarios: ${this.done} of ${this.total} done${this.failed ? ` (${this.failed} failed)` : ''}, ${this.running.size} running, ${this.waiting.length} waiting; ${left}`;
+    const alone = this.waiting.filter((w) => w.alone).length;
+    return `scenarios: ${this.done} of ${this.total} done${this.failed ? ` (${this.failed} failed)` : ''}, ${this.running.size} running, ${this.waiting.length} waiting${alone ? ` (${alone} to run alone)` : ''}; ${left}`;
   }
 }
 

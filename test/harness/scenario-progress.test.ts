@@ -38,6 +38,16 @@ describe('the time left', () => {
     p.finish('a', false);
     expect(p.line()).toBe('scenarios: 1 of 1 done (1 failed), 0 running, 0 waiting; all done');
   });
+  test('scenarios that run alone are waiting until they have the cluster, and add up one after the other after the shared ones', () => {
+    // 8 slots: s (60 s) shares the cluster; x1 and x2 (100 s each) run alone, one after the other, once s is done.
+    const p = new ScenarioProgress([{ id: 'x1', expectedSeconds: 100, alone: true }, { id: 'x2', expectedSeconds: 100, alone: true }, { id: 's', expectedSeconds: 60 }], 8);
+    p.start('s', t0);
+    expect(p.line(t0)).toBe('scenarios: 0 of 3 done, 1 running, 2 waiting (2 to run alone); about 4 min 20 s left');
+    p.finish('s', true);
+    p.start('x1', t0 + 60_000);
+    expect(p.secondsLeft(t0 + 70_000)).toBe(190);
+    expect(p.line(t0 + 70_000)).toBe('scenarios: 1 of 3 done, 1 running, 1 waiting (1 to run alone); about 3 min 10 s left');
+  });
   test('the slots are --concurrency, which jest.config.ts gives Jest as maxConcurrency', () => {
     expect(readFileSync(join(repoRoot(), 'jest.config.ts'), 'utf8')).toContain(`maxConcurrency: Number(process.env.PROBE_CONCURRENCY?.trim() || ${DEFAULT_CONCURRENCY}),`);
   });
