@@ -35,6 +35,21 @@ export const pathList = text.transform((s) => s.split(delimiter).filter((f) => f
 /** A,B,C: trimmed, non-empty names without spaces; an empty value counts as unset. */
 export const idList = text.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)).min(1));
 
+/** Name=true,Other=false (a bare Name is on): Kubernetes feature gates; an empty value counts as unset. */
+export const featureGateList = text
+  .transform((s, ctx) => {
+    const gates: Record<string, boolean> = {};
+    for (const item of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const m = /^([A-Z][A-Za-z0-9]*)(?:=(true|false))?$/.exec(item);
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: `"${item}" is not Name=true or Name=false` });
+        return z.NEVER;
+      }
+      gates[m[1]!] = m[2] !== 'false';
+    }
+    return gates;
+  });
+
 /** A Kubernetes minor or release: 1.36, 1.36.3, v1.36.3. */
 export const kubernetesVersion = z.string().trim().regex(/^v?\d+\.\d+(\.\d+)?$/);
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { AUTO, BUILT_NODE_IMAGE } from '../cluster/kind/kind-options.js';
 import { DEFAULT_NODE_IMAGE, KIND_VERSION } from '../cluster/kind/kind-version.js';
-import { archiveUri, choice, idList, nodeAccessJson, directory, imageReference, kubernetesVersion, pathList, registryPrefix, text, trimmedText, wholeNumber, yesNo } from './option-values.js';
+import { archiveUri, choice, featureGateList, idList, nodeAccessJson, directory, imageReference, kubernetesVersion, pathList, registryPrefix, text, trimmedText, wholeNumber, yesNo } from './option-values.js';
 import { repoRoot } from './repo-root.js';
 import { buildableReleases, DEFAULT_RELEASE, resolveRelease } from '../cluster/releases.js';
 import { SetupError } from '../common/errors.js';
@@ -27,6 +27,8 @@ export interface RunOptions {
   kubernetes: string | undefined;
   /** The local nodes' container runtime (harness/cluster/local/runtime.ts). */
   runtime: RuntimeName;
+  /** Kubernetes feature gates set on every component of a cluster the run makes; empty: the release's defaults. */
+  featureGates: Record<string, boolean>;
   keepCluster: boolean;
   /** off: scenarios as written; only: just their mutations (each must fail); also: both. */
   mutations: (typeof MUTATION_MODES)[number];
@@ -168,6 +170,20 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
       runtime !== 'containerd1' && provider !== 'local' ? `${provider === 'kind' ? "the kind node image has Debian's containerd 1.6" : 'an existing cluster runs the runtime it runs'}; --runtime is for --provider local` : undefined,
     help: "the local nodes' runtime: containerd1 (Debian's 1.6) or containerd2 (2.x and runc built here)",
     doc: "the local nodes' container runtime: `containerd1`, Debian's containerd 1.6 and runc (install.sh); `containerd2`, containerd 2.x and runc built from their Go modules (`harness/cluster/local/gobuild/containerd2`, `runc`; cached; runc needs gcc, libc6-dev and libseccomp-dev, which install.sh installs) ([kubernetes-versions.md](kubernetes-versions.md#runtimes)).",
+  },
+  featureGates: {
+    flag: '--feature-gates',
+    env: 'PROBE_FEATURE_GATES',
+    value: 'Name=true,...',
+    schema: featureGateList,
+    use: 'use gate names with =true or =false, separated by commas, e.g. ContainerStopSignals=true',
+    default: () => ({}),
+    defaultText: "the release's defaults",
+    providers: ['local', 'kind'],
+    refuse: (gates, provider) =>
+      provider === 'existing' && Object.keys(gates).length > 0 ? 'an existing cluster runs the feature gates it runs: leave --feature-gates out (scenarios that need a gate it lacks are reported not run)' : undefined,
+    help: 'feature gates for the cluster the run makes, e.g. ContainerStopSignals=true',
+    doc: "Kubernetes feature gates set on every component of the cluster the run makes (local: each daemon's `--feature-gates` or config file's `featureGates`; kind: the Cluster config's `featureGates`), e.g. `ContainerStopSignals=true` for the scenarios whose `needs.featureGates` an alpha gate is. A gate the release does not know stops the API server at start, and the run says so with its log.",
   },
   keepCluster: {
     flag: '--keep-cluster',

@@ -16,6 +16,12 @@ describe('kind cluster config', () => {
     });
   });
 
+  it('sets the run\'s feature gates on every component, and none when the run sets none', () => {
+    const config = YAML.parse(kindClusterConfig({ name: 'probe-x', nodes: 1, nodeImage: image, cgroupV1: false, featureGates: { ContainerStopSignals: true, Foo: false } }));
+    expect(config.featureGates).toEqual({ ContainerStopSignals: true, Foo: false });
+    expect(YAML.parse(kindClusterConfig({ name: 'probe-x', nodes: 1, nodeImage: image, cgroupV1: false, featureGates: {} }))).not.toHaveProperty('featureGates');
+  });
+
   it('adds workers after the control-plane node', () => {
     const config = YAML.parse(kindClusterConfig({ name: 'probe-x', nodes: 3, nodeImage: image, cgroupV1: false }));
     expect(config.nodes).toEqual([

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { SetupError } from '../../harness/common/errors.js';
-import { cniConflist, kubeletConfig } from '../../harness/cluster/local/configs.js';
+import { cniConflist, kubeletConfig, kubeProxyConfig } from '../../harness/cluster/local/configs.js';
 import { readConfig } from '../../harness/run/config.js';
 import { allPorts, makePlan } from '../../harness/cluster/local/plan.js';
-import { daemonOrder } from '../../harness/cluster/local/processes.js';
+import { commandLines, daemonOrder } from '../../harness/cluster/local/processes.js';
+import type { LocalBinaries } from '../../harness/cluster/local/binaries.js';
 import { nodeAccessFor, nodeControlAvailable } from '../../harness/cluster/node-access.js';
 
 const config = { stateDir: '/var/lib/probe-conformance' };
@@ -55,6 +56,20 @@ describe('local plan', () => {
     const chain = JSON.parse(cniConflist(two)).plugins as { type: string; bridge?: string }[];
     expect(chain.map((p) => p.type)).toEqual(['bridge', 'neighreset', 'portmap']);
     expect(chain[1]!.bridge).toBe('pcbr1');
+  });
+
+  it("sets the run's feature gates on every component, and none by default", () => {
+    const bins = { etcd: 'etcd', components: new Proxy({}, { get: (_, name) => String(name) }) } as unknown as LocalBinaries;
+    const files = { kubeProxy: '/x/kube-proxy.yaml' };
+    const gated = makePlan(config, { nodes: 2, featureGates: { ContainerStopSignals: true, Foo: false } });
+    const lines = commandLines(gated, bins, files);
+    for (const name of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) expect(lines[name]!.args).toContain('--feature-gates=ContainerStopSignals=true,Foo=false');
+    for (const node of gated.nodes) expect(parse(kubeletConfig(gated, node, facts)).featureGates).toEqual({ ContainerStopSignals: true, Foo: false });
+    expect(parse(kubeProxyConfig(gated, facts)).featureGates).toEqual({ ContainerStopSignals: true, Foo: false });
+    const plain = makePlan(config);
+    expect(Object.values(commandLines(plain, bins, files)).flatMap((l) => l.args).filter((a) => a.startsWith('--feature-gates'))).toEqual([]);
+    expect(parse(kubeletConfig(plain, plain.nodes[0]!, facts))).not.toHaveProperty('featureGates');
+    expect(parse(kubeProxyConfig(plain, facts))).not.toHaveProperty('featureGates');
   });
 
   it('takes PROBE_NODES (1 to 4) from the config', () => {

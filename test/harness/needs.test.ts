@@ -14,7 +14,7 @@ describe('needs: a Kubernetes version range and feature gates', () => {
 
   it('says why it is not run: the version, a gate that is off, a gate this release does not know', () => {
     expect(unmetNeeds(spec({ kubernetes: '>=1.36' }), cluster)).toBe('needs Kubernetes >=1.36, the cluster runs v1.35.4');
-    expect(unmetNeeds(spec({ featureGates: ['PodLifecycleSleepActionAllowZero'] }), cluster)).toBe('needs feature gate PodLifecycleSleepActionAllowZero, which is off on this cluster');
+    expect(unmetNeeds(spec({ featureGates: ['PodLifecycleSleepActionAllowZero'] }), cluster)).toBe('needs feature gate PodLifecycleSleepActionAllowZero, which is off on this cluster (the clusters the suite makes turn it on with --feature-gates PodLifecycleSleepActionAllowZero=true)');
     expect(unmetNeeds(spec({ featureGates: ['NoSuchGate'] }), cluster)).toBe('needs feature gate NoSuchGate, which this Kubernetes does not know');
     expect(unmetNeeds(spec({ featureGates: ['SidecarContainers'] }), { nodes: 1, nodeControl: false, featureGatesUnknown: 'GET /metrics: HTTP 403' })).toBe(
       "needs feature gate SidecarContainers, the cluster's gates are unknown (GET /metrics: HTTP 403)",

@@ -34,6 +34,7 @@ const INVALID: Record<OptionKey, [string, string]> = {
   nodes: ['0', 'use a whole number from 1 to 10 (local: 1 to 4)'],
   kubernetes: ['latest', 'use a Kubernetes minor or release, e.g. 1.36 or 1.36.3'],
   runtime: ['docker', 'use one of containerd1, containerd2'],
+  featureGates: ['ContainerStopSignals=on', 'use gate names with =true or =false, separated by commas, e.g. ContainerStopSignals=true'],
   keepCluster: ['maybe', 'use 1, true or yes (or 0, false, no)'],
   mutations: ['some', 'use one of off, only, also'],
   scenarios: ['A001-8,a b', 'use scenario folder names or their starts, comma-separated, e.g. A001-8,A003-7'],
@@ -105,6 +106,7 @@ describe('valid values make a typed RunConfig', () => {
       nodes: 1,
       kubernetes: undefined,
       runtime: 'containerd1',
+      featureGates: {},
       keepCluster: false,
       mutations: 'off',
       scenarios: undefined,
@@ -155,6 +157,7 @@ describe('valid values make a typed RunConfig', () => {
       nodes: 2,
       kubernetes: undefined,
       runtime: 'containerd1',
+      featureGates: {},
       keepCluster: true,
       mutations: 'also',
       scenariosDir: `${process.cwd()}/mine`,
@@ -219,6 +222,20 @@ describe('--runtime', () => {
     expect(run(['--runtime', 'containerd2']).config.runtime).toBe('containerd2');
     expect(flagError(['--runtime', 'containerd2', '--provider', 'kind'])).toBe("--runtime containerd2: the kind node image has Debian's containerd 1.6; --runtime is for --provider local");
     expect(run(['--runtime', 'containerd1', '--provider', 'kind']).config.runtime).toBe('containerd1');
+  });
+});
+
+describe('--feature-gates', () => {
+  it('Name=true/false pairs (a bare name is on), for the clusters the run makes', () => {
+    expect(run([]).config.featureGates).toEqual({});
+    expect(run(['--feature-gates', 'ContainerStopSignals=true, InPlacePodVerticalScaling=false,Foo']).config.featureGates).toEqual({ ContainerStopSignals: true, InPlacePodVerticalScaling: false, Foo: true });
+    expect(run(['--feature-gates', 'ContainerStopSignals=true', '--provider', 'kind']).flagEnv).toEqual({ PROBE_PROVIDER: 'kind', PROBE_FEATURE_GATES: 'ContainerStopSignals=true' });
+    expect(readConfig({ PROBE_FEATURE_GATES: ' ' }).featureGates).toEqual({});
+  });
+
+  it('refuses a malformed gate and the existing provider', () => {
+    expect(flagError(['--feature-gates', 'containerStopSignals=true'])).toBe('--feature-gates containerStopSignals=true: use gate names with =true or =false, separated by commas, e.g. ContainerStopSignals=true');
+    expect(flagError(['--feature-gates', 'ContainerStopSignals=true', '--provider', 'existing'])).toMatch(/^--feature-gates ContainerStopSignals=true: an existing cluster runs the feature gates it runs/);
   });
 });
 

@@ -12,6 +12,8 @@ export interface KindClusterSpec {
   nodeImage: string;
   /** The Docker host uses cgroup v1 (`docker info` CgroupVersion 1). */
   cgroupV1: boolean;
+  /** Set on every component (kind's featureGates); none: the release's defaults. */
+  featureGates?: Record<string, boolean>;
 }
 
 /** kind cluster names become container names and kubeconfig context names (kind-<name>). */
@@ -50,6 +52,7 @@ export function kindClusterConfig(spec: KindClusterSpec): string {
   if (!Number.isInteger(spec.nodes) || spec.nodes < 1) throw new Error(`node count must be a whole number >= 1, got ${spec.nodes}`);
   const nodes = Array.from({ length: spec.nodes }, (_, i) => ({ role: i === 0 ? 'control-plane' : 'worker', image: spec.nodeImage }));
   const config: Record<string, unknown> = { kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4', name: spec.name, nodes };
+  if (spec.featureGates && Object.keys(spec.featureGates).length) config.featureGates = spec.featureGates;
   if (needsCgroupV1Patch(spec)) config.kubeadmConfigPatches = [CGROUP_V1_PATCH];
   return YAML.stringify(config);
 }

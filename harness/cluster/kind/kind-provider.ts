@@ -90,7 +90,7 @@ export class KindProvider implements ClusterProvider {
 
     const cgroupV1 = docker.cgroupVersion === '1';
     mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
-    writeFileSync(this.configFile, kindClusterConfig({ name: this.clusterName, nodes, nodeImage, cgroupV1 }));
+    writeFileSync(this.configFile, kindClusterConfig({ name: this.clusterName, nodes, nodeImage, cgroupV1, featureGates: this.config.featureGates }));
     if (needsCgroupV1Patch({ cgroupV1, nodeImage })) log('the Docker host uses cgroup v1: the kubelet config gets failCgroupV1: false (Kubernetes 1.35+ refuses cgroup v1 otherwise)');
 
     const args = ['create', 'cluster', '--name', this.clusterName, '--config', this.configFile, '--kubeconfig', this.kubeconfig, '--wait', '0s', '--retain'];

@@ -205,6 +205,7 @@ export function kubeletConfig(plan: LocalPlan, node: LocalNode, facts: HostFacts
     registerNode: true,
     nodeStatusReportFrequency: '10s',
     nodeStatusUpdateFrequency: '10s',
+    ...(Object.keys(plan.featureGates).length ? { featureGates: plan.featureGates } : {}),
   });
 }
 
@@ -225,6 +226,7 @@ export function kubeProxyConfig(plan: LocalPlan, facts: HostFacts): string {
     // like local-up-cluster: do not touch the host's conntrack sysctls
     conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
     ...(facts.negativeOomScoreAdj ? {} : { oomScoreAdj: 0 }),
+    ...(Object.keys(plan.featureGates).length ? { featureGates: plan.featureGates } : {}),
   });
 }
 

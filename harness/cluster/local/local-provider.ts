@@ -43,7 +43,7 @@ export class LocalProvider implements ClusterProvider {
   private binaries?: LocalBinaries;
 
   constructor(private readonly config: RunConfig) {
-    this.plan = makePlan(config, { nodes: config.nodes, runtime: runtimeCommands(config) });
+    this.plan = makePlan(config, { nodes: config.nodes, runtime: runtimeCommands(config), featureGates: config.featureGates });
   }
 
   async up(log: Log): Promise<Cluster> {

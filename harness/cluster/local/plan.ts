@@ -30,6 +30,8 @@ export interface LocalPlan {
   paths: LocalPaths;
   /** Node 1 first; every node has its own containerd and kubelet. */
   nodes: LocalNode[];
+  /** Set on every component (--feature-gates); empty: the release's defaults. */
+  featureGates: Record<string, boolean>;
 }
 
 export type PortName = 'etcdClient' | 'etcdPeer' | 'apiserver' | 'controllerManager' | 'scheduler' | 'kubeProxyHealthz' | 'kubeProxyMetrics';
@@ -102,6 +104,8 @@ export interface PlanOptions {
   nodes?: number;
   /** Default: Debian's containerd 1.6. */
   runtime?: RuntimeCommands;
+  /** Default: none (the release's defaults). */
+  featureGates?: Record<string, boolean>;
 }
 
 export const DEFAULT_CLUSTER_NAME = 'local';
@@ -191,6 +195,7 @@ export function makePlan(config: Pick<RunConfig, 'stateDir'>, options: PlanOptio
       stateFile: join(root, 'cluster.json'),
     },
     nodes: Array.from({ length: count }, (_, i) => makeNode(i + 1, baseName, clusterName, root, run, configDir)),
+    featureGates: options.featureGates ?? {},
   };
 }
 

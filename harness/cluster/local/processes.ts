@@ -46,6 +46,12 @@ export function pidFile(plan: LocalPlan, name: string): string {
 /** The kubelet's container GC minimum age on the clusters the suite makes (docs/kubelet-gc-race.md). */
 export const CONTAINER_GC_MIN_AGE = '30s';
 
+/** The components' --feature-gates flag (none when the plan sets no gate). */
+export function featureGatesFlag(plan: Pick<LocalPlan, 'featureGates'>): string[] {
+  const gates = Object.entries(plan.featureGates);
+  return gates.length ? [`--feature-gates=${gates.map(([name, on]) => `${name}=${on}`).join(',')}`] : [];
+}
+
 export function kubeletCommandLine(plan: LocalPlan, node: LocalNode, bins: Pick<LocalBinaries, 'components'>): CommandLine {
   return {
     command: bins.components.kubelet,
@@ -115,6 +121,7 @@ export function commandLines(plan: LocalPlan, bins: LocalBinaries, files: Config
         '--enable-admission-plugins=NodeRestriction',
         '--allow-privileged=true',
         '--profiling=false',
+        ...featureGatesFlag(plan),
         '--v=1',
       ],
     },
@@ -135,11 +142,12 @@ export function commandLines(plan: LocalPlan, bins: LocalBinaries, files: Config
         '--node-cidr-mask-size=24',
         '--leader-elect=false',
         '--profiling=false',
+        ...featureGatesFlag(plan),
       ],
     },
     'kube-scheduler': {
       command: bins.components['kube-scheduler'],
-      args: [...component('scheduler'), '--bind-address=127.0.0.1', `--secure-port=${plan.ports.scheduler}`, '--leader-elect=false', '--profiling=false'],
+      args: [...component('scheduler'), '--bind-address=127.0.0.1', `--secure-port=${plan.ports.scheduler}`, '--leader-elect=false', '--profiling=false', ...featureGatesFlag(plan)],
     },
     'kube-proxy': { command: bins.components['kube-proxy'], args: [`--config=${files.kubeProxy}`, '--v=1'] },
     ...Object.fromEntries(

@@ -41,7 +41,7 @@ export function unmetNeeds(spec: Scenario, cluster: ClusterAbilities): string | 
   for (const gate of needs?.featureGates ?? []) {
     if (!cluster.featureGates) reasons.push(`needs feature gate ${gate}, the cluster's gates are unknown (${cluster.featureGatesUnknown ?? 'not read'})`);
     else if (!(gate in cluster.featureGates)) reasons.push(`needs feature gate ${gate}, which this Kubernetes does not know`);
-    else if (!cluster.featureGates[gate]) reasons.push(`needs feature gate ${gate}, which is off on this cluster`);
+    else if (!cluster.featureGates[gate]) reasons.push(`needs feature gate ${gate}, which is off on this cluster (the clusters the suite makes turn it on with --feature-gates ${gate}=true)`);
   }
   return reasons.length ? reasons.join('; ') : undefined;
 }
