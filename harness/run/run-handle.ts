@@ -71,6 +71,7 @@ export function abilitiesOf(cluster: ClusterHandle): ClusterAbilities {
     nodeControl: nodeControlAvailable(cluster.nodeAccess),
     componentRestart: componentRestartAvailable(cluster.nodeAccess),
     kubernetesVersion: cluster.kubernetesVersion,
+    ...(cluster.runtime ? { runtime: cluster.runtime } : {}),
     ...('unknown' in gates && typeof gates.unknown === 'string' ? { featureGatesUnknown: gates.unknown } : { featureGates: gates as Record<string, boolean> }),
   };
 }

@@ -26,6 +26,17 @@ describe('needs: a Kubernetes version range and feature gates', () => {
     expect(unmetNeeds(spec({ kubernetes: '>=1.36' }), { ...cluster, kubernetesVersion: 'unknown' })).toBe("needs Kubernetes >=1.36, the cluster's version is unknown (unknown)");
   });
 
+  it('a runtime by name and version range: every node must meet it', () => {
+    const on = (runtime: string) => ({ ...cluster, runtime });
+    expect(unmetNeeds(spec({ runtime: 'containerd >=2.3' }), on('containerd://2.3.7'))).toBeUndefined();
+    expect(unmetNeeds(spec({ runtime: 'containerd' }), on('containerd://1.6.20'))).toBeUndefined();
+    expect(unmetNeeds(spec({ runtime: 'containerd <2.3' }), on('containerd://1.6.20'))).toBeUndefined();
+    expect(unmetNeeds(spec({ runtime: 'containerd >=2.3' }), on('containerd://1.6.20'))).toBe('needs runtime containerd >=2.3, the nodes run containerd://1.6.20');
+    expect(unmetNeeds(spec({ runtime: 'containerd >=2.3' }), on('containerd://2.3.7, containerd://1.6.20'))).toBe('needs runtime containerd >=2.3, the nodes run containerd://2.3.7, containerd://1.6.20');
+    expect(unmetNeeds(spec({ runtime: 'containerd' }), on('cri-o://1.33.0'))).toBe('needs runtime containerd, the nodes run cri-o://1.33.0');
+    expect(unmetNeeds(spec({ runtime: 'containerd' }), cluster)).toBe("needs runtime containerd, the nodes' runtime is unknown");
+  });
+
   it('refuses what is not a range or a gate name when the file loads', () => {
     const bad = Scenario.safeParse({ title: 't', claims: [{ id: 'MY-1', source: 's', text: 't', verdict: 'confirmed' }], needs: { kubernetes: 'newest', featureGates: ['sidecar'] }, steps: [{ apply: 'p.yaml' }] });
     expect(bad.success).toBe(false);
@@ -34,6 +45,8 @@ describe('needs: a Kubernetes version range and feature gates', () => {
       'needs.kubernetes: "newest" is not a version range (write e.g. ">=1.34", ">=1.33 <1.36" or "1.35.x")',
       'needs.featureGates.0: a feature gate name, e.g. SidecarContainers',
     ]);
+    const runtime = Scenario.safeParse({ title: 't', claims: [{ id: 'MY-1', source: 's', text: 't', verdict: 'confirmed' }], needs: { runtime: 'containerd newest' }, steps: [{ apply: 'p.yaml' }] });
+    expect(runtime.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['needs.runtime: "newest" in "containerd newest" is not a version range (write e.g. ">=2.3" or "<2.3")']);
   });
 });
 

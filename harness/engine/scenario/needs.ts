@@ -13,11 +13,29 @@ export interface ClusterAbilities {
   /** The feature gates the API server reports; absent -> `featureGatesUnknown` says why. */
   featureGates?: Record<string, boolean>;
   featureGatesUnknown?: string;
+  /** The nodes' container runtime as they report it (`containerd://1.6.20`; several joined by ", "); unknown -> a scenario with `needs.runtime` is not run. */
+  runtime?: string;
 }
 
 /** A `needs.kubernetes` range (">=1.34", ">=1.33 <1.36", "1.35.x") as semver reads it, or a problem. */
 export function kubernetesRangeProblem(range: string): string | undefined {
   return semver.validRange(range) === null ? `"${range}" is not a version range (write e.g. ">=1.34", ">=1.33 <1.36" or "1.35.x")` : undefined;
+}
+
+/** A `needs.runtime` ("containerd >=2.3", "containerd") as [name, range?], or a problem. */
+export function runtimeNeedProblem(need: string): string | undefined {
+  const m = /^([a-z][a-z0-9.-]*)(?:\s+(.+))?$/.exec(need.trim());
+  if (!m) return `"${need}" is not a runtime and a version range (write e.g. "containerd >=2.3" or "containerd <2.3")`;
+  return m[2] !== undefined && semver.validRange(m[2]) === null ? `"${m[2]}" in "${need}" is not a version range (write e.g. ">=2.3" or "<2.3")` : undefined;
+}
+
+/** Whether a runtime a node reports (`containerd://2.3.7`) meets a `needs.runtime`. */
+function runtimeMeets(reported: string, need: string): boolean {
+  const [name, ...range] = need.trim().split(/\s+/);
+  const m = /^([^:]+):\/\/v?(.+)$/.exec(reported.trim());
+  if (!m || m[1] !== name) return false;
+  const version = semver.coerce(m[2]!)?.version;
+  return range.length === 0 || (version !== undefined && semver.satisfies(version, range.join(' ')));
 }
 
 /** v1.36.0-alpha.1 counts as 1.36.0 for ranges: a pre-release is that release's behaviour, not the one before. */
@@ -37,6 +55,10 @@ export function unmetNeeds(spec: Scenario, cluster: ClusterAbilities): string | 
     const release = cluster.kubernetesVersion ? releaseOf(cluster.kubernetesVersion) : undefined;
     if (!release) reasons.push(`needs Kubernetes ${needs.kubernetes}, the cluster's version is unknown (${cluster.kubernetesVersion ?? 'not reported'})`);
     else if (!semver.satisfies(release, needs.kubernetes)) reasons.push(`needs Kubernetes ${needs.kubernetes}, the cluster runs ${cluster.kubernetesVersion}`);
+  }
+  if (needs?.runtime) {
+    if (!cluster.runtime) reasons.push(`needs runtime ${needs.runtime}, the nodes' runtime is unknown`);
+    else if (!cluster.runtime.split(', ').every((r) => runtimeMeets(r, needs.runtime!))) reasons.push(`needs runtime ${needs.runtime}, the nodes run ${cluster.runtime}`);
   }
   for (const gate of needs?.featureGates ?? []) {
     if (!cluster.featureGates) reasons.push(`needs feature gate ${gate}, the cluster's gates are unknown (${cluster.featureGatesUnknown ?? 'not read'})`);

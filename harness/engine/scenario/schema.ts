@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { stepSchemas } from '../steps/registry.js';
 import { Duration } from './schema-parts.js';
-import { kubernetesRangeProblem } from './needs.js';
+import { kubernetesRangeProblem, runtimeNeedProblem } from './needs.js';
 
 /**
  * The scenario file format (scenario.yaml in each scenarios/<id>-<slug>/ folder).
@@ -63,6 +63,12 @@ export const Scenario = z.strictObject({
         .string()
         .min(1)
         .refine((r) => kubernetesRangeProblem(r) === undefined, { error: (issue) => kubernetesRangeProblem(String(issue.input)) ?? 'not a version range' })
+        .optional(),
+      /** The nodes' container runtime, by name and optionally a version range: "containerd >=2.3", "containerd <2.3". */
+      runtime: z
+        .string()
+        .min(1)
+        .refine((r) => runtimeNeedProblem(r) === undefined, { error: (issue) => runtimeNeedProblem(String(issue.input)) ?? 'not a runtime need' })
         .optional(),
       /** Feature gates that must be on, as the API server reports them (its kubernetes_feature_enabled metric). */
       featureGates: z.array(z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'a feature gate name, e.g. SidecarContainers')).min(1).optional(),
