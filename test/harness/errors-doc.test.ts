@@ -63,6 +63,7 @@ const produce: Record<string, () => string | Promise<string>> = {
   'unknown-container': () => loadProblem('steps:\n  - apply: pod.yaml\n  - expect: {pod: p, containers: {app: {ready: true}}}\n'),
   'duplicate-claim': () => duplicateClaimProblem(),
   'unknown-since': () => loadProblem('steps:\n  - apply: pod.yaml\n  - expect: {pod: p, phase: Running}\n    since: me\n    between: [0s, 5s]\n'),
+  'bad-needs': () => loadProblem('needs: {runtime: "containerd newest"}\nsteps:\n  - apply: pod.yaml\n'),
   'bad-option': () => {
     const r = parseOptions(['--nodes', 'two'], {});
     return r.kind === 'error' ? r.error : 'accepted';
