@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
@@ -13,6 +13,7 @@ import { checkRoot } from '../../harness/cluster/preflight/root.js';
 import { checkReportBrowser } from '../../harness/cluster/preflight/report-browser.js';
 import { makePlan } from '../../harness/cluster/local/plan.js';
 import { goBuild } from '../../harness/cluster/local/binaries.js';
+import { checkFeatureGates } from '../../harness/cluster/local/feature-gate-check.js';
 import { existingOptions } from '../../harness/cluster/existing/existing-options.js';
 import { loadScenario } from '../../harness/engine/scenario/load.js';
 import { cannotStart } from '../../harness/engine/expect/cannot-start.js';
@@ -67,6 +68,15 @@ const produce: Record<string, () => string | Promise<string>> = {
   'bad-option': () => {
     const r = parseOptions(['--nodes', 'two'], {});
     return r.kind === 'error' ? r.error : 'accepted';
+  },
+  'unknown-feature-gate': async () => {
+    const m = fresh();
+    const apiserver = m.file('kube-apiserver', "#!/bin/sh\necho '      kube:ContainerStopSignals=true|false (ALPHA - default=false)'\n");
+    chmodSync(apiserver, 0o755);
+    return checkFeatureGates({ StopSignals: true }, apiserver, 'v1.37.2').then(
+      () => 'accepted',
+      (e: Error) => e.message,
+    );
   },
   'context-opt-in': async () => {
     const m = fresh();

@@ -1,3 +1,4 @@
+import { checkFeatureGates } from './feature-gate-check.js';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../../run/config.js';
@@ -59,6 +60,7 @@ export class LocalProvider implements ClusterProvider {
     await checkPortsFree(plan);
     const started = Date.now();
     const binaries = await ensureBinaries(this.config, log);
+    await checkFeatureGates(plan.featureGates, binaries.components['kube-apiserver'], binaries.kubernetesVersion);
     await ensureRuntime(this.config, log);
     this.binaries = binaries;
     await makeRootShared(log);
