@@ -22,7 +22,7 @@ export function kubernetesRangeProblem(range: string): string | undefined {
   return semver.validRange(range) === null ? `"${range}" is not a version range (write e.g. ">=1.34", ">=1.33 <1.36" or "1.35.x")` : undefined;
 }
 
-/** A `needs.runtime` ("containerd >=2.3", "containerd") as [name, range?], or a problem. */
+/** Why a `needs.runtime` (a runtime name, then optionally a range: "containerd >=2.3", "containerd") cannot be read, or undefined. */
 export function runtimeNeedProblem(need: string): string | undefined {
   const m = /^([a-z][a-z0-9.-]*)(?:\s+(.+))?$/.exec(need.trim());
   if (!m) return `"${need}" is not a runtime and a version range (write e.g. "containerd >=2.3" or "containerd <2.3")`;
