@@ -183,7 +183,7 @@ export const OPTIONS: { [K in keyof RunOptions]: Option<RunOptions[K]> } = {
     refuse: (gates, provider) =>
       provider === 'existing' && Object.keys(gates).length > 0 ? 'an existing cluster runs the feature gates it runs: leave --feature-gates out (scenarios that need a gate it lacks are reported not run)' : undefined,
     help: 'feature gates for the cluster the run makes, e.g. ContainerStopSignals=true',
-    doc: "Kubernetes feature gates set on every component of the cluster the run makes (local: each daemon's `--feature-gates` or config file's `featureGates`; kind: the Cluster config's `featureGates`), e.g. `ContainerStopSignals=true` for the scenarios whose `needs.featureGates` an alpha gate is. A gate the release does not know stops the API server at start, and the run says so with its log.",
+    doc: "Kubernetes feature gates set on every component of the cluster the run makes (local: each daemon's `--feature-gates` or config file's `featureGates`; kind: the Cluster config's `featureGates`), e.g. `ContainerStopSignals=true` for the scenarios whose `needs.featureGates` an alpha gate is. Local: a gate the built release does not list (`kube-apiserver --help`) is refused before any daemon starts; kind: not checked before the cluster is created (its API server refuses an unknown gate at start: `unrecognized feature gate`).",
   },
   keepCluster: {
     flag: '--keep-cluster',

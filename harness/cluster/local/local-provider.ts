@@ -1,4 +1,3 @@
-import { checkFeatureGates } from './feature-gate-check.js';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../../run/config.js';
@@ -11,6 +10,7 @@ import type { Cluster, ClusterProvider, LoadedImages } from '../provider.js';
 import { ensureBinaries, type LocalBinaries } from './binaries.js';
 import { writeConfigs, type ConfigFiles } from './configs.js';
 import type { LocalDaemonSpec } from './daemon-control.js';
+import { checkFeatureGates } from './feature-gate-check.js';
 import { checkHost, checkPortsFree, makeRootShared, type HostFacts } from './host-checks.js';
 import { loadDockerImages } from './images.js';
 import { clearPodCgroups } from './cgroups.js';

@@ -22,20 +22,26 @@ export function kubernetesRangeProblem(range: string): string | undefined {
   return semver.validRange(range) === null ? `"${range}" is not a version range (write e.g. ">=1.34", ">=1.33 <1.36" or "1.35.x")` : undefined;
 }
 
-/** Why a `needs.runtime` (a runtime name, then optionally a range: "containerd >=2.3", "containerd") cannot be read, or undefined. */
-export function runtimeNeedProblem(need: string): string | undefined {
+/** A `needs.runtime` read as a runtime name and optionally a range ("containerd >=2.3", "containerd"), or undefined. */
+function parseRuntimeNeed(need: string): { name: string; range?: string } | undefined {
   const m = /^([a-z][a-z0-9.-]*)(?:\s+(.+))?$/.exec(need.trim());
-  if (!m) return `"${need}" is not a runtime and a version range (write e.g. "containerd >=2.3" or "containerd <2.3")`;
-  return m[2] !== undefined && semver.validRange(m[2]) === null ? `"${m[2]}" in "${need}" is not a version range (write e.g. ">=2.3" or "<2.3")` : undefined;
+  return m ? { name: m[1]!, ...(m[2] !== undefined ? { range: m[2] } : {}) } : undefined;
+}
+
+/** Why a `needs.runtime` cannot be read, or undefined. */
+export function runtimeNeedProblem(need: string): string | undefined {
+  const parsed = parseRuntimeNeed(need);
+  if (!parsed) return `"${need}" is not a runtime and a version range (write e.g. "containerd >=2.3" or "containerd <2.3")`;
+  return parsed.range !== undefined && semver.validRange(parsed.range) === null ? `"${parsed.range}" in "${need}" is not a version range (write e.g. ">=2.3" or "<2.3")` : undefined;
 }
 
 /** Whether a runtime a node reports (`containerd://2.3.7`) meets a `needs.runtime`. */
 function runtimeMeets(reported: string, need: string): boolean {
-  const [name, ...range] = need.trim().split(/\s+/);
+  const wanted = parseRuntimeNeed(need);
   const m = /^([^:]+):\/\/v?(.+)$/.exec(reported.trim());
-  if (!m || m[1] !== name) return false;
+  if (!wanted || !m || m[1] !== wanted.name) return false;
   const version = semver.coerce(m[2]!)?.version;
-  return range.length === 0 || (version !== undefined && semver.satisfies(version, range.join(' ')));
+  return wanted.range === undefined || (version !== undefined && semver.satisfies(version, wanted.range));
 }
 
 /** v1.36.0-alpha.1 counts as 1.36.0 for ranges: a pre-release is that release's behaviour, not the one before. */
